@@ -1,0 +1,235 @@
+package dev.aiokpl;
+
+import dev.aiokpl.internal.DaemonThreadFactory;
+import dev.aiokpl.internal.Ticker;
+import dev.aiokpl.internal.TimeBase;
+import dev.aiokpl.internal.hash.HashKey;
+import dev.aiokpl.internal.pipeline.Engine;
+import dev.aiokpl.internal.sender.KinesisClients;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * A Kinesis Data Streams producer: aggregates user records per predicted shard, rate-limits each
+ * shard, batches PutRecords requests, retries what can be retried, and reports every record's
+ * outcome with its full attempt history. Pure Java, in process, thread-safe.
+ *
+ * <pre>{@code
+ * try (Producer producer = Producer.create(Config.builder().region("us-east-1").build())) {
+ *     RecordResult r = producer.putRecord("my-stream", "user-123", bytes).join();   // blocking
+ *     producer.putRecord("my-stream", "user-123", bytes)                               // callback
+ *             .thenAccept(result -> { if (!result.successful()) log(result); });
+ * }
+ * }</pre>
+ *
+ * <p><b>Outcomes.</b> {@code putRecord} either throws without accepting the record
+ * ({@link IllegalArgumentException} for invalid input, {@link IllegalStateException} after close,
+ * {@link ProducerFullException} when full for longer than {@code maxBlockTime}), or returns a future
+ * that will complete with a {@link RecordResult} — success or failure, never exceptionally for a
+ * service error, never left hanging (a record still outstanding when {@code close()} gives up fails
+ * with error code {@code Closed}).
+ *
+ * <p><b>Threads.</b> Futures complete on {@link Config#callbackExecutor()} (by default a small pool
+ * of daemon threads {@code aiokpl-callback-*}), never on the pipeline thread: callbacks may call
+ * {@code putRecord} again. All threads the producer starts are daemon threads named
+ * {@code aiokpl-*}; none survives {@link #close()}. No JVM shutdown hook is installed: call
+ * {@code close()} (or {@code flush().join()}) before exiting, or buffered records are lost with the JVM.
+ *
+ * <p><b>Ordering.</b> Records with the same partition key are sent in order within an attempt; a
+ * retry may reorder them, as with the KPL.
+ */
+public final class Producer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Producer.class);
+
+    private final Config config;
+    private final Engine engine;
+    private final KinesisClients.Owned ownedClient;
+    private final ExecutorService ownedCallbackExecutor;
+    private final ConcurrentHashMap<String, Boolean> validStreams = new ConcurrentHashMap<>();
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    private Producer(Config config, KinesisAsyncClient client, KinesisClients.Owned ownedClient) {
+        this.config = config;
+        this.ownedClient = ownedClient;
+        int id = DaemonThreadFactory.nextProducerId();
+        Executor callbacks = config.callbackExecutor();
+        if (callbacks == null) {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    new DaemonThreadFactory("callback-" + id));
+            pool.allowCoreThreadTimeOut(true);
+            ownedCallbackExecutor = pool;
+            callbacks = pool;
+        } else {
+            ownedCallbackExecutor = null;
+        }
+        Ticker ticker = Ticker.system();
+        this.engine = new Engine(config, client, new TimeBase(ticker, Clock.systemUTC()), callbacks,
+                () -> ThreadLocalRandom.current().nextDouble());
+        engine.start(new DaemonThreadFactory("pipeline-" + id));
+        LOG.info("aiokpl producer {} started: {}", id, config);
+    }
+
+    /**
+     * Creates a producer with its own Kinesis client, built from the configuration (region,
+     * endpoint, credentials, connections, timeouts); {@link #close()} closes that client.
+     */
+    public static Producer create(Config config) {
+        Objects.requireNonNull(config, "config");
+        KinesisClients.Owned owned = KinesisClients.create(config);
+        try {
+            return new Producer(config, owned.client(), owned);
+        } catch (RuntimeException e) {
+            owned.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a producer that sends with the given client, which it never closes. The client's own
+     * retry policy applies on top of the producer's retries: configure it with no retries
+     * (for example {@code AwsRetryStrategy.doNotRetry()}) for the producer to decide alone.
+     */
+    public static Producer create(Config config, KinesisAsyncClient client) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(client, "client");
+        return new Producer(config, client, null);
+    }
+
+    /**
+     * Puts a record whose shard is chosen by the MD5 of its partition key.
+     *
+     * @param stream       the stream name
+     * @param partitionKey 1..256 Unicode code points
+     * @param data         the data; not copied, so do not modify it until the future completes
+     * @return a future completed with the record's result on the callback executor
+     * @throws IllegalArgumentException naming the bad field, for invalid input
+     * @throws IllegalStateException    after {@link #close()}
+     * @throws ProducerFullException    when the outstanding limits stay full longer than {@code maxBlockTime}
+     */
+    public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, byte[] data) {
+        return put(stream, partitionKey, null, data);
+    }
+
+    /** As {@link #putRecord(String, String, byte[])}; the buffer's remaining bytes are copied. */
+    public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, ByteBuffer data) {
+        return put(stream, partitionKey, null, data == null ? null : UserRecord.copy(data));
+    }
+
+    /**
+     * Puts a record whose shard is chosen by an explicit hash key.
+     *
+     * @param explicitHashKey canonical decimal in 0..2^128-1, or null to use the partition key's MD5
+     * @see #putRecord(String, String, byte[])
+     */
+    public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, String explicitHashKey,
+            byte[] data) {
+        return put(stream, partitionKey, explicitHashKey, data);
+    }
+
+    /** As {@link #putRecord(String, String, String, byte[])}; the buffer's remaining bytes are copied. */
+    public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, String explicitHashKey,
+            ByteBuffer data) {
+        return put(stream, partitionKey, explicitHashKey, data == null ? null : UserRecord.copy(data));
+    }
+
+    /** Puts a record built with {@link UserRecord#builder()}. */
+    public CompletableFuture<RecordResult> putRecord(UserRecord record) {
+        Objects.requireNonNull(record, "record");
+        return put(record.stream(), record.partitionKey(), record.explicitHashKey(), record.dataArray());
+    }
+
+    private CompletableFuture<RecordResult> put(String stream, String partitionKey, String explicitHashKey,
+            byte[] data) {
+        if (engine.isClosed()) {
+            throw new IllegalStateException("the producer is closed; putRecord is not accepted after close()");
+        }
+        if (validStreams.get(stream == null ? "" : stream) == null) {
+            Validation.streamName(stream);
+            validStreams.put(stream, Boolean.TRUE);
+        }
+        int keyBytes = Validation.partitionKey(partitionKey);
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        Validation.size(keyBytes, data.length, config.maxRecordSize());
+        HashKey hashKey = explicitHashKey != null ? HashKey.parseDecimal(explicitHashKey)
+                : HashKey.ofPartitionKey(partitionKey);
+        return engine.put(stream, partitionKey, explicitHashKey, hashKey, data, keyBytes + data.length);
+    }
+
+    /**
+     * Sends every buffered record now and returns a future completed once every record accepted
+     * before this call is terminal (its own future completed). Never completes exceptionally.
+     */
+    public CompletableFuture<Void> flush() {
+        return engine.flush();
+    }
+
+    /** User records accepted and not yet terminal. */
+    public long outstandingRecords() {
+        return engine.outstandingRecords();
+    }
+
+    /** Bytes (partition keys + data) of the records accepted and not yet terminal. */
+    public long outstandingBytes() {
+        return engine.outstandingBytes();
+    }
+
+    /** How long the oldest outstanding record has been in the producer, or zero. */
+    public Duration oldestRecordAge() {
+        return engine.oldestRecordAge();
+    }
+
+    /** The configuration. */
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * Stops accepting records, sends what is buffered and waits up to {@code closeTimeout} for every
+     * outstanding record; records still outstanding then fail with error code {@code Closed}. Stops
+     * every thread the producer started and closes the client if the producer built it. Idempotent.
+     * If the calling thread is interrupted, waiting stops early (the records left fail as
+     * {@code Closed}) and the interrupt flag is kept.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        engine.close(config.closeTimeout());
+        if (ownedCallbackExecutor != null) {
+            ownedCallbackExecutor.shutdown();
+            try {
+                if (!ownedCallbackExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("record callbacks did not finish within 10 s of close()");
+                    ownedCallbackExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownedClient != null) {
+            ownedClient.close();
+        }
+        LOG.info("aiokpl producer closed");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.aiokpl.internal.pipeline;
+
+import dev.aiokpl.ProducerFullException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Backpressure: bounds the user records and bytes accepted but not yet terminal. The fast path is
+ * two CAS loops; only a caller that finds the producer full takes the lock to wait.
+ */
+final class Capacity {
+
+    private final long maxRecords;
+    private final long maxBytes;
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private volatile int waiters;
+
+    Capacity(long maxRecords, long maxBytes) {
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+    }
+
+    long records() {
+        return records.get();
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    /**
+     * Takes room for one record of {@code size} bytes, waiting up to {@code maxBlockNanos}.
+     *
+     * @throws ProducerFullException when still full after the wait, or when interrupted (the flag is set again)
+     */
+    void acquire(int size, long maxBlockNanos) {
+        if (tryAcquire(size)) {
+            return;
+        }
+        if (maxBlockNanos <= 0) {
+            throw full(size, 0);
+        }
+        long deadline = System.nanoTime() + maxBlockNanos;
+        lock.lock();
+        waiters++;
+        try {
+            while (!tryAcquire(size)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw full(size, maxBlockNanos);
+                }
+                try {
+                    released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ProducerFullException("interrupted while waiting for room in the producer ("
+                            + records.get() + " records, " + bytes.get() + " bytes outstanding); the record was not accepted", e);
+                }
+            }
+        } finally {
+            waiters--;
+            lock.unlock();
+        }
+    }
+
+    /** Gives back the room of one record. */
+    void release(int size) {
+        records.decrementAndGet();
+        bytes.addAndGet(-size);
+        if (waiters > 0) {
+            lock.lock();
+            try {
+                released.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private boolean tryAcquire(int size) {
+        while (true) {
+            long r = records.get();
+            if (r >= maxRecords) {
+                return false;
+            }
+            if (records.compareAndSet(r, r + 1)) {
+                break;
+            }
+        }
+        while (true) {
+            long b = bytes.get();
+            if (b + size > maxBytes && b > 0) {
+                records.decrementAndGet();
+                return false;
+            }
+            if (bytes.compareAndSet(b, b + size)) {
+                return true;
+            }
+        }
+    }
+
+    private ProducerFullException full(int size, long waitedNanos) {
+        return new ProducerFullException("producer is full: " + records.get() + " records (maxOutstandingRecords="
+                + maxRecords + ") and " + bytes.get() + " bytes (maxOutstandingBytes=" + maxBytes
+                + ") outstanding; a record of " + size + " bytes did not fit within maxBlockTime="
+                + TimeUnit.NANOSECONDS.toMillis(waitedNanos) + " ms");
+    }
+}

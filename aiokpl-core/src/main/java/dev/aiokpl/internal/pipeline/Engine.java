@@ -1,0 +1,479 @@
+package dev.aiokpl.internal.pipeline;
+
+import dev.aiokpl.Attempt;
+import dev.aiokpl.Config;
+import dev.aiokpl.RecordResult;
+import dev.aiokpl.internal.TimeBase;
+import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.hash.HashKey;
+import dev.aiokpl.internal.record.KinesisRecord;
+import dev.aiokpl.internal.record.PendingRecord;
+import dev.aiokpl.internal.retry.Backoff;
+import dev.aiokpl.internal.retry.Retrier;
+import dev.aiokpl.internal.sender.Sender;
+import dev.aiokpl.internal.shardmap.ShardMap;
+import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+
+/**
+ * The record pipeline of one producer: owns every stage of every stream and runs them on one
+ * thread ({@code aiokpl-pipeline-N}), fed by two lock-free queues — accepted records from user
+ * threads, and events (responses, shard-map loads, flush and abort requests) from I/O threads.
+ *
+ * <p>{@link #runOnce()} is one iteration of the loop; unit tests drive it directly on a manual
+ * ticker with a scripted client, without starting the thread.
+ *
+ * <p>Every accepted record ends terminal exactly once, decided on the pipeline thread
+ * ({@link #finish}); its future is completed on the callback executor by the {@link Completer}.
+ */
+public final class Engine implements Retrier.Outcomes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** How many accepted records one iteration takes from the inbox before running deadlines. */
+    static final int INBOX_BATCH = 16_384;
+    static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    public static final String EXPIRED = "Expired";
+    public static final String CLOSED = "Closed";
+
+    private final Config config;
+    private final KinesisAsyncClient client;
+    private final TimeBase time;
+    private final Capacity capacity;
+    private final FlushTracker flushTracker = new FlushTracker();
+    private final Completer completer;
+    private final Sender sender;
+    private final Retrier retrier;
+    private final long bufferedNanos;
+    private final long ttlNanos;
+    private final long maxBlockNanos;
+
+    private final ConcurrentLinkedQueue<PendingRecord> inbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private final Executor pipelineExecutor = this::post;
+    private final Map<String, StreamPipeline> streams = new HashMap<>();
+    private final List<StreamPipeline> streamList = new ArrayList<>();
+    private final ArrayDeque<PendingRecord> arrivalOrder = new ArrayDeque<>();
+
+    private volatile boolean closed;
+    private volatile boolean stopping;
+    private volatile boolean sleeping;
+    private volatile long oldestArrivalNanos = Long.MAX_VALUE;
+    private volatile Thread thread;
+    private boolean flushRequested;
+    /** Set once the remaining records were failed as Closed: later retries fail at once. */
+    private boolean aborted;
+
+    /**
+     * @param config           the validated configuration
+     * @param client           the Kinesis client (the caller owns it)
+     * @param time             ticker and wall clock
+     * @param callbackExecutor where futures complete
+     * @param random           uniform doubles in [0, 1) for backoff jitter
+     */
+    public Engine(Config config, KinesisAsyncClient client, TimeBase time, Executor callbackExecutor,
+            DoubleSupplier random) {
+        this.config = config;
+        this.client = client;
+        this.time = time;
+        this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
+        this.completer = new Completer(callbackExecutor, flushTracker);
+        this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
+        this.ttlNanos = config.recordTtl().toNanos();
+        this.maxBlockNanos = config.maxBlockTime().toNanos();
+        this.sender = new Sender(client, config.maxConnections(), config.requestTimeout(), time.ticker(),
+                pipelineExecutor, this::onResponse);
+        this.retrier = new Retrier(config.failIfThrottled(),
+                new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time, this);
+    }
+
+    // ---------------------------------------------------------------- user threads
+
+    /**
+     * Accepts a validated record: waits for room (up to {@code maxBlockTime}), counts it in the
+     * current flush epoch and hands it to the pipeline.
+     *
+     * @throws IllegalStateException       after close
+     * @throws dev.aiokpl.ProducerFullException when still full after {@code maxBlockTime}
+     */
+    public CompletableFuture<RecordResult> put(String stream, String partitionKey, String explicitHashKey,
+            HashKey hashKey, byte[] data, int size) {
+        if (closed) {
+            throw closedException();
+        }
+        capacity.acquire(size, maxBlockNanos);
+        if (closed) {
+            capacity.release(size);
+            throw closedException();
+        }
+        CompletableFuture<RecordResult> future = new CompletableFuture<>();
+        PendingRecord r = new PendingRecord(stream, partitionKey, explicitHashKey, hashKey, data, size,
+                time.ticker().read(), future, flushTracker.enter());
+        inbox.add(r);
+        wake();
+        return future;
+    }
+
+    /** A future completed once every record accepted before this call is terminal; sends buffered records now. */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> f = flushTracker.flush();
+        post(() -> flushRequested = true);
+        return f;
+    }
+
+    public long outstandingRecords() {
+        return capacity.records();
+    }
+
+    public long outstandingBytes() {
+        return capacity.bytes();
+    }
+
+    /** Age of the oldest record not yet terminal, or zero. */
+    public Duration oldestRecordAge() {
+        long oldest = oldestArrivalNanos;
+        PendingRecord head = inbox.peek();
+        if (head != null && head.arrivalNanos < oldest) {
+            oldest = head.arrivalNanos;
+        }
+        if (oldest == Long.MAX_VALUE || capacity.records() == 0) {
+            return Duration.ZERO;
+        }
+        return TimeBase.between(oldest, time.ticker().read());
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Starts the pipeline thread. */
+    public void start(ThreadFactory threadFactory) {
+        Thread t = threadFactory.newThread(this::loop);
+        thread = t;
+        t.start();
+    }
+
+    /**
+     * Stops accepting, drains within {@code timeout}, then fails whatever is left with {@code Closed}
+     * and stops the pipeline thread. Honours interrupts: an interrupted wait skips to the abort and
+     * the interrupt flag is set again.
+     */
+    public void close(Duration timeout) {
+        if (closed && stopping) {
+            return;
+        }
+        closed = true;
+        boolean interrupted = false;
+        CompletableFuture<Void> drained = flush();
+        try {
+            drained.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (TimeoutException | ExecutionException e) {
+            // fall through to the abort
+        }
+        if (capacity.records() > 0) {
+            LOG.warn("close(): {} records still outstanding after closeTimeout={}; failing them as {}",
+                    capacity.records(), timeout, CLOSED);
+            CountDownLatch abortDone = new CountDownLatch(1);
+            post(() -> {
+                abort();
+                abortDone.countDown();
+            });
+            try {
+                if (!abortDone.await(5, TimeUnit.SECONDS)) {
+                    LOG.error("close(): the pipeline thread did not abort within 5 s");
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        stopping = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (t.isAlive()) {
+                LOG.error("close(): the pipeline thread {} did not stop within 5 s", t.getName());
+            }
+        }
+        // Records that raced with close() after the last pipeline iteration.
+        if (t == null || !t.isAlive()) {
+            aborted = true;
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        do {
+            PendingRecord r;
+            while ((r = inbox.poll()) != null) {
+                failClosed(r, time.ticker().read());
+            }
+            Runnable ev;
+            while ((ev = events.poll()) != null) {
+                runEvent(ev);
+            }
+            completer.dispatch();
+            if (capacity.records() > 0) {
+                Thread.onSpinWait();
+            }
+        } while (capacity.records() > 0 && System.nanoTime() < until && (t == null || !t.isAlive()));
+        completer.dispatch();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            long wake;
+            try {
+                wake = runOnce();
+            } catch (Throwable t) {
+                LOG.error("pipeline iteration failed; continuing", t);
+                wake = time.ticker().read() + TimeUnit.MILLISECONDS.toNanos(10);
+            }
+            if (stopping) {
+                break;
+            }
+            long wait = Math.min(MAX_PARK_NANOS, wake - time.ticker().read());
+            if (wait > 0) {
+                sleeping = true;
+                if (inbox.isEmpty() && events.isEmpty() && !stopping) {
+                    LockSupport.parkNanos(this, wait);
+                }
+                sleeping = false;
+            }
+        }
+    }
+
+    private void wake() {
+        if (sleeping) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private void post(Runnable event) {
+        events.add(event);
+        wake();
+    }
+
+    // ---------------------------------------------------------------- pipeline thread
+
+    /**
+     * One iteration: handles events, takes accepted records, moves every stream's records as far as
+     * they can go, sends, and hands completions to the callback executor.
+     *
+     * @return the ticker time at which something is next due
+     */
+    public long runOnce() {
+        Runnable ev;
+        while ((ev = events.poll()) != null) {
+            runEvent(ev);
+        }
+        long now = time.ticker().read();
+        PendingRecord r;
+        int taken = 0;
+        while (taken < INBOX_BATCH && (r = inbox.poll()) != null) {
+            taken++;
+            r.deadlineNanos = r.arrivalNanos + bufferedNanos;
+            arrivalOrder.add(r);
+            stream(r.stream).accept(r, now);
+        }
+        boolean flush = flushRequested;
+        flushRequested = false;
+        long wake = taken == INBOX_BATCH ? now : Long.MAX_VALUE;
+        for (int i = 0; i < streamList.size(); i++) {
+            wake = Math.min(wake, streamList.get(i).process(now, flush));
+        }
+        sender.pump();
+        completer.dispatch();
+        publishOldest();
+        return wake;
+    }
+
+    private void runEvent(Runnable ev) {
+        try {
+            ev.run();
+        } catch (Throwable t) {
+            LOG.error("pipeline event failed", t);
+        }
+    }
+
+    private StreamPipeline stream(String name) {
+        StreamPipeline sp = streams.get(name);
+        if (sp == null) {
+            ShardMap map = new ShardMap(name, client, time.ticker(), config.shardMapRefreshInterval(),
+                    pipelineExecutor, () -> { });
+            sp = new StreamPipeline(name, map, this, config.aggregationEnabled(), config.aggregationMaxCount(),
+                    config.aggregationMaxSize(), config.rateLimit(), config.collectionMaxCount(),
+                    config.collectionMaxSize(), ttlNanos, sender::submit);
+            streams.put(name, sp);
+            streamList.add(sp);
+            map.start();
+        }
+        return sp;
+    }
+
+    private void publishOldest() {
+        PendingRecord head;
+        while ((head = arrivalOrder.peek()) != null && head.done) {
+            arrivalOrder.poll();
+        }
+        oldestArrivalNanos = head == null ? Long.MAX_VALUE : head.arrivalNanos;
+    }
+
+    private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
+        retrier.onResponse(batch, startNanos, endNanos, response, error);
+    }
+
+    /** Fails a record as Expired, keeping its earlier attempts. */
+    void expire(PendingRecord r, long now) {
+        Attempt last = r.lastFailure();
+        String message = "record expired: older than recordTtl=" + config.recordTtl() + " after " + r.attemptCount()
+                + " attempt(s)" + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage());
+        Instant at = time.instant(now);
+        r.addAttempt(Attempt.failure(at, at, TimeBase.between(r.waitStartNanos, now), EXPIRED, message));
+        finish(r, false);
+    }
+
+    void resolveDeferred(StreamPipeline.Deferred d, ShardRange shard) {
+        retrier.onShardResolved(d.kr(), d.shardId(), shard, d.sequenceNumber(), d.startNanos(), d.endNanos());
+    }
+
+    private void abort() {
+        aborted = true;
+        long now = time.ticker().read();
+        List<PendingRecord> all = new ArrayList<>();
+        for (StreamPipeline sp : streamList) {
+            all.addAll(sp.drainAll());
+        }
+        for (PutBatch b : sender.drainAll()) {
+            for (KinesisRecord kr : b.records()) {
+                all.addAll(kr.records());
+            }
+        }
+        PendingRecord r;
+        while ((r = inbox.poll()) != null) {
+            all.add(r);
+        }
+        for (PendingRecord p : all) {
+            failClosed(p, now);
+        }
+        completer.dispatch();
+    }
+
+    private void failClosed(PendingRecord r, long now) {
+        if (r.done) {
+            return;
+        }
+        Attempt last = r.lastFailure();
+        Instant at = time.instant(now);
+        r.addAttempt(Attempt.failure(at, at, TimeBase.between(r.waitStartNanos, now), CLOSED,
+                "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout() + ")"
+                        + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage())));
+        finish(r, false);
+    }
+
+    private void finish(PendingRecord r, boolean success) {
+        if (r.done) {
+            return;
+        }
+        r.done = true;
+        capacity.release(r.size);
+        completer.add(r, success ? RecordResult.success(r.attempts()) : RecordResult.failure(r.attempts()));
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("the producer is closed; putRecord is not accepted after close()");
+    }
+
+    // ---------------------------------------------------------------- Retrier.Outcomes
+
+    @Override
+    public void succeeded(PendingRecord r, Attempt attempt, KinesisRecord kr) {
+        r.addAttempt(attempt);
+        finish(r, true);
+    }
+
+    @Override
+    public void failed(PendingRecord r, Attempt attempt) {
+        r.addAttempt(attempt);
+        finish(r, false);
+    }
+
+    @Override
+    public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
+        r.addAttempt(attempt);
+        StreamPipeline sp = streams.get(r.stream);
+        if (aborted) {
+            failClosed(r, time.ticker().read());
+            return;
+        }
+        r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);
+        r.deadlineNanos = r.notBeforeNanos + bufferedNanos / 2;
+        sp.retryQueue.add(r);
+    }
+
+    @Override
+    public void throttled(String stream, String shardId, long nowNanos) {
+        streams.get(stream).limiter.throttled(shardId, nowNanos);
+    }
+
+    @Override
+    public void shardMapStale(String stream, long evidenceNanos) {
+        streams.get(stream).shardMap.invalidate(evidenceNanos);
+    }
+
+    @Override
+    public void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
+        StreamPipeline sp = streams.get(kr.stream());
+        sp.deferred.add(new StreamPipeline.Deferred(kr, shardId, sequenceNumber, startNanos, endNanos,
+                sp.shardMap.version(), endNanos + StreamPipeline.DEFERRED_GIVE_UP_NANOS));
+    }
+
+    @Override
+    public ShardRange shard(String stream, String shardId) {
+        return streams.get(stream).shardMap.shard(shardId);
+    }
+
+    // ---------------------------------------------------------------- introspection for tests
+
+    /** The stream's shard map (pipeline thread / tests). */
+    public ShardMap shardMap(String stream) {
+        StreamPipeline sp = streams.get(stream);
+        return sp == null ? null : sp.shardMap;
+    }
+
+    /** Requests in flight (pipeline thread / tests). */
+    public int inFlightRequests() {
+        return sender.inFlight();
+    }
+}

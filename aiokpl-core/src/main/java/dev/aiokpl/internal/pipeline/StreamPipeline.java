@@ -1,0 +1,177 @@
+package dev.aiokpl.internal.pipeline;
+
+import dev.aiokpl.internal.aggregation.Aggregator;
+import dev.aiokpl.internal.collector.Collector;
+import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.limiter.Limiter;
+import dev.aiokpl.internal.record.KinesisRecord;
+import dev.aiokpl.internal.record.PendingRecord;
+import dev.aiokpl.internal.shardmap.ShardMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+
+/**
+ * The stages of one stream, created on the stream's first record: waiting for the shard map,
+ * aggregator, limiter, collector, and the retry queue that feeds the aggregator again.
+ *
+ * <p>Owned by the pipeline thread; {@link #process(long, boolean)} moves records as far as they can
+ * go and returns when it next has something to do.
+ */
+final class StreamPipeline {
+
+    /** A success on a shard the map did not know, waiting for the map to reload. */
+    record Deferred(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos,
+            long mapVersion, long giveUpNanos) {
+    }
+
+    static final long DEFERRED_GIVE_UP_NANOS = 10_000_000_000L;
+
+    final String stream;
+    final ShardMap shardMap;
+    final Aggregator aggregator;
+    final Limiter limiter;
+    final Collector collector;
+    final ArrayDeque<PendingRecord> waitingForMap = new ArrayDeque<>();
+    final PriorityQueue<PendingRecord> retryQueue =
+            new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.notBeforeNanos));
+    final List<Deferred> deferred = new ArrayList<>();
+
+    private final long ttlNanos;
+    private final Engine engine;
+    private long now;
+
+    StreamPipeline(String stream, ShardMap shardMap, Engine engine, boolean aggregationEnabled, long aggregationMaxCount,
+            int aggregationMaxSize, long rateLimit, int collectionMaxCount, long collectionMaxSize, long ttlNanos,
+            Consumer<PutBatch> sender) {
+        this.stream = stream;
+        this.shardMap = shardMap;
+        this.engine = engine;
+        this.ttlNanos = ttlNanos;
+        this.limiter = new Limiter(rateLimit);
+        this.collector = new Collector(stream, collectionMaxCount, collectionMaxSize, sender);
+        this.aggregator = new Aggregator(aggregationEnabled, aggregationMaxCount, aggregationMaxSize,
+                kr -> limiter.offer(kr, now));
+    }
+
+    /** A new or retried record enters the stream's pipeline. */
+    void accept(PendingRecord r, long nowNanos) {
+        now = nowNanos;
+        if (shardMap.state() == ShardMap.State.READY) {
+            aggregator.add(r, shardMap.predict(r.hashKey));
+        } else {
+            waitingForMap.add(r);
+        }
+    }
+
+    /** Moves records through the stages; returns the next time something is due. */
+    long process(long nowNanos, boolean flush) {
+        now = nowNanos;
+        shardMap.tick(now);
+        boolean ready = shardMap.state() == ShardMap.State.READY;
+        if (!waitingForMap.isEmpty()) {
+            if (ready) {
+                PendingRecord r;
+                while ((r = waitingForMap.poll()) != null) {
+                    aggregator.add(r, shardMap.predict(r.hashKey));
+                }
+            } else {
+                // The map is still loading: records that cannot wait longer go out un-aggregated.
+                while (!waitingForMap.isEmpty() && waitingForMap.peek().deadlineNanos <= now) {
+                    aggregator.add(waitingForMap.poll(), null);
+                }
+            }
+        }
+        while (!retryQueue.isEmpty() && retryQueue.peek().notBeforeNanos <= now) {
+            PendingRecord r = retryQueue.poll();
+            if (r.done) {
+                continue;
+            }
+            if (now - r.arrivalNanos >= ttlNanos) {
+                engine.expire(r, now);
+            } else {
+                accept(r, now);
+            }
+        }
+        if (flush) {
+            aggregator.flushAll();
+        } else {
+            aggregator.flushExpired(now);
+        }
+        limiter.drain(now, now - ttlNanos, collector::add, this::expiredWhileLimited);
+        if (flush) {
+            collector.flushAll();
+        } else {
+            collector.flushIfDue(now);
+        }
+        resolveDeferred();
+        return nextWake();
+    }
+
+    private void expiredWhileLimited(KinesisRecord kr) {
+        for (PendingRecord r : kr.records()) {
+            if (r.done) {
+                continue;
+            }
+            if (now - r.arrivalNanos >= ttlNanos) {
+                engine.expire(r, now);
+            } else {
+                r.deadlineNanos = now;
+                accept(r, now);
+            }
+        }
+    }
+
+    private void resolveDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        boolean ready = shardMap.state() == ShardMap.State.READY;
+        for (int i = deferred.size() - 1; i >= 0; i--) {
+            Deferred d = deferred.get(i);
+            boolean reloaded = ready && shardMap.version() > d.mapVersion();
+            if (reloaded || now >= d.giveUpNanos()) {
+                deferred.remove(i);
+                engine.resolveDeferred(d, shardMap.shard(d.shardId()));
+            }
+        }
+    }
+
+    private long nextWake() {
+        long wake = Math.min(aggregator.nextDeadline(), limiter.nextWakeNanos(now));
+        wake = Math.min(wake, collector.nextDeadline());
+        if (!retryQueue.isEmpty()) {
+            wake = Math.min(wake, retryQueue.peek().notBeforeNanos);
+        }
+        if (!waitingForMap.isEmpty()) {
+            wake = Math.min(wake, waitingForMap.peek().deadlineNanos);
+        }
+        for (Deferred d : deferred) {
+            wake = Math.min(wake, d.giveUpNanos());
+        }
+        return Math.min(wake, shardMap.nextWakeNanos());
+    }
+
+    /** Removes every record from every stage (for abort). */
+    List<PendingRecord> drainAll() {
+        List<PendingRecord> all = new ArrayList<>(waitingForMap);
+        waitingForMap.clear();
+        all.addAll(retryQueue);
+        retryQueue.clear();
+        all.addAll(aggregator.drainAll());
+        for (KinesisRecord kr : limiter.drainAll()) {
+            all.addAll(kr.records());
+        }
+        for (KinesisRecord kr : collector.drainAll()) {
+            all.addAll(kr.records());
+        }
+        for (Deferred d : deferred) {
+            all.addAll(d.kr().records());
+        }
+        deferred.clear();
+        return all;
+    }
+}

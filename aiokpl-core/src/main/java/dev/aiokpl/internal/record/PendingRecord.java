@@ -1,0 +1,85 @@
+package dev.aiokpl.internal.record;
+
+import dev.aiokpl.Attempt;
+import dev.aiokpl.RecordResult;
+import dev.aiokpl.internal.hash.HashKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A user record accepted by the producer and not yet terminal, with its future and attempt history.
+ *
+ * <p>The final fields are set by the accepting thread before the record is handed to the pipeline;
+ * the mutable fields are owned by the pipeline thread.
+ */
+public final class PendingRecord {
+
+    public final String stream;
+    public final String partitionKey;
+    /** As given by the user (canonical decimal), or null. */
+    public final String explicitHashKey;
+    public final HashKey hashKey;
+    public final byte[] data;
+    /** Partition key UTF-8 bytes + data bytes: what backpressure and the service count. */
+    public final int size;
+    public final long arrivalNanos;
+    public final CompletableFuture<RecordResult> future;
+    /** The flush epoch the record was accepted in. */
+    public final Object epoch;
+
+    /** When this record must leave the aggregator (pipeline thread). */
+    public long deadlineNanos;
+    /** Not to be re-aggregated before this time (retry backoff; pipeline thread). */
+    public long notBeforeNanos;
+    /** End of the previous attempt, or arrival: the start of the current wait (pipeline thread). */
+    public long waitStartNanos;
+    /** True once a result was decided (pipeline thread). */
+    public boolean done;
+    private List<Attempt> attempts;
+
+    public PendingRecord(String stream, String partitionKey, String explicitHashKey, HashKey hashKey, byte[] data,
+            int size, long arrivalNanos, CompletableFuture<RecordResult> future, Object epoch) {
+        this.stream = stream;
+        this.partitionKey = partitionKey;
+        this.explicitHashKey = explicitHashKey;
+        this.hashKey = hashKey;
+        this.data = data;
+        this.size = size;
+        this.arrivalNanos = arrivalNanos;
+        this.future = future;
+        this.epoch = epoch;
+        this.waitStartNanos = arrivalNanos;
+    }
+
+    /** Appends an attempt (pipeline thread). */
+    public void addAttempt(Attempt attempt) {
+        if (attempts == null) {
+            attempts = new ArrayList<>(2);
+        }
+        attempts.add(attempt);
+    }
+
+    /** The attempts so far (pipeline thread); empty if none. */
+    public List<Attempt> attempts() {
+        return attempts == null ? List.of() : attempts;
+    }
+
+    /** How many attempts were made. */
+    public int attemptCount() {
+        return attempts == null ? 0 : attempts.size();
+    }
+
+    /** The last failed attempt, or null. */
+    public Attempt lastFailure() {
+        if (attempts == null) {
+            return null;
+        }
+        for (int i = attempts.size() - 1; i >= 0; i--) {
+            if (!attempts.get(i).successful()) {
+                return attempts.get(i);
+            }
+        }
+        return null;
+    }
+}

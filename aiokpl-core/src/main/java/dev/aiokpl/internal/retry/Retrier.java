@@ -1,0 +1,204 @@
+package dev.aiokpl.internal.retry;
+
+import dev.aiokpl.Attempt;
+import dev.aiokpl.internal.TimeBase;
+import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.record.KinesisRecord;
+import dev.aiokpl.internal.record.PendingRecord;
+import dev.aiokpl.internal.sender.ErrorClassifier;
+import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * Decides, for every user record of a PutRecords outcome, success, failure or retry (SPEC section 3):
+ * <ul>
+ *   <li>success on the predicted shard, or with no prediction → success;</li>
+ *   <li>success on another shard whose range holds the hash key of every user record of that Kinesis
+ *       record (a split child) → success, and the shard map is reported stale;</li>
+ *   <li>success on a shard whose range misses at least one of its user records → retry all of them as
+ *       {@code Wrong Shard} (KCL would drop the whole aggregate), and the map is reported stale;</li>
+ *   <li>success on a shard the map does not know → deferred until the map reloads;</li>
+ *   <li>{@code ProvisionedThroughputExceededException} → the shard is slowed down and the records retry
+ *       after a jittered backoff, or fail at once with {@code failIfThrottled};</li>
+ *   <li>non-retryable codes (ResourceNotFound, AccessDenied, Validation, KMS*, credentials) → fail;</li>
+ *   <li>anything else (5xx, InternalFailure, timeouts, resets, a response whose size does not match) → retry.</li>
+ * </ul>
+ * Not thread-safe: runs on the pipeline thread.
+ */
+public final class Retrier {
+
+    /** Error code of records retried because they landed outside their shard's range. */
+    public static final String WRONG_SHARD = "Wrong Shard";
+    /** Error code of a response whose record count does not match the request. */
+    public static final String COUNT_MISMATCH = "ResponseCountMismatch";
+
+    /** What the retrier decides; implemented by the pipeline. */
+    public interface Outcomes {
+        void succeeded(PendingRecord r, Attempt attempt, KinesisRecord kr);
+
+        void failed(PendingRecord r, Attempt attempt);
+
+        void retry(PendingRecord r, Attempt attempt, long notBeforeNanos);
+
+        /** A record of this shard was throttled. */
+        void throttled(String stream, String shardId, long nowNanos);
+
+        /** Evidence (from a request started at {@code evidenceNanos}) that the stream's shard map is out of date. */
+        void shardMapStale(String stream, long evidenceNanos);
+
+        /** A Kinesis record landed on a shard the map does not know: classify again after the map reloads. */
+        void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos);
+
+        /** Looks up a shard (open or recently closed) of a stream, or null. */
+        ShardRange shard(String stream, String shardId);
+    }
+
+    private final boolean failIfThrottled;
+    private final Backoff backoff;
+    private final TimeBase time;
+    private final Outcomes outcomes;
+
+    public Retrier(boolean failIfThrottled, Backoff backoff, TimeBase time, Outcomes outcomes) {
+        this.failIfThrottled = failIfThrottled;
+        this.backoff = backoff;
+        this.time = time;
+        this.outcomes = outcomes;
+    }
+
+    /** Handles one request's outcome. */
+    public void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
+        if (error != null) {
+            String code = ErrorClassifier.code(error);
+            String message = ErrorClassifier.message(error);
+            for (KinesisRecord kr : batch.records()) {
+                onError(kr, code, message, startNanos, endNanos);
+            }
+            return;
+        }
+        List<PutRecordsResultEntry> entries = response.records();
+        if (entries.size() != batch.records().size()) {
+            String message = "PutRecords answered " + entries.size() + " records for a request of "
+                    + batch.records().size();
+            for (KinesisRecord kr : batch.records()) {
+                onError(kr, COUNT_MISMATCH, message, startNanos, endNanos);
+            }
+            return;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            KinesisRecord kr = batch.records().get(i);
+            PutRecordsResultEntry e = entries.get(i);
+            if (e.errorCode() != null) {
+                onError(kr, e.errorCode(), e.errorMessage(), startNanos, endNanos);
+            } else {
+                onSuccess(kr, e.shardId(), e.sequenceNumber(), startNanos, endNanos);
+            }
+        }
+    }
+
+    /** Classifies a success (also called again for deferred unknown-shard records). */
+    public void onSuccess(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
+        String predicted = kr.predictedShard();
+        if (predicted == null || predicted.equals(shardId)) {
+            succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
+            return;
+        }
+        ShardRange actual = outcomes.shard(kr.stream(), shardId);
+        if (actual == null) {
+            outcomes.shardMapStale(kr.stream(), startNanos);
+            outcomes.unknownShard(kr, shardId, sequenceNumber, startNanos, endNanos);
+            return;
+        }
+        classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
+    }
+
+    /** Finishes a deferred record once the map reloaded: the shard is known now, or is treated as wrong. */
+    public void onShardResolved(KinesisRecord kr, String shardId, ShardRange actual, String sequenceNumber,
+            long startNanos, long endNanos) {
+        if (actual == null) {
+            retryAll(kr, WRONG_SHARD, "record landed on shard " + shardId
+                    + ", which the shard map does not know even after reloading", startNanos, endNanos, false);
+            return;
+        }
+        classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
+    }
+
+    private void classifyOnKnownShard(KinesisRecord kr, ShardRange actual, String sequenceNumber, long startNanos,
+            long endNanos) {
+        outcomes.shardMapStale(kr.stream(), startNanos);
+        for (PendingRecord r : kr.records()) {
+            if (!actual.contains(r.hashKey)) {
+                retryAll(kr, WRONG_SHARD, "predicted shard " + kr.predictedShard() + " but the record landed on "
+                        + actual.shardId() + ", whose hash key range does not hold every user record of the aggregate",
+                        startNanos, endNanos, false);
+                return;
+            }
+        }
+        succeed(kr, actual.shardId(), sequenceNumber, startNanos, endNanos);
+    }
+
+    private void succeed(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
+        Instant started = time.instant(startNanos);
+        Instant ended = time.instant(endNanos);
+        for (PendingRecord r : kr.records()) {
+            if (r.done) {
+                continue;
+            }
+            Attempt a = Attempt.success(started, ended, TimeBase.between(r.waitStartNanos, startNanos), shardId,
+                    sequenceNumber);
+            r.waitStartNanos = endNanos;
+            outcomes.succeeded(r, a, kr);
+        }
+    }
+
+    private void onError(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
+        switch (ErrorClassifier.classify(code)) {
+            case THROTTLED -> {
+                outcomes.throttled(kr.stream(), kr.predictedShard(), endNanos);
+                if (failIfThrottled) {
+                    failAll(kr, code, message, startNanos, endNanos);
+                } else {
+                    retryAll(kr, code, message, startNanos, endNanos, true);
+                }
+            }
+            case NON_RETRYABLE -> failAll(kr, code, message, startNanos, endNanos);
+            case RETRYABLE -> retryAll(kr, code, message, startNanos, endNanos, true);
+        }
+    }
+
+    private void failAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
+        Instant started = time.instant(startNanos);
+        Instant ended = time.instant(endNanos);
+        for (PendingRecord r : kr.records()) {
+            if (r.done) {
+                continue;
+            }
+            Attempt a = Attempt.failure(started, ended, TimeBase.between(r.waitStartNanos, startNanos), code, message);
+            r.waitStartNanos = endNanos;
+            outcomes.failed(r, a);
+        }
+    }
+
+    private void retryAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos,
+            boolean backOff) {
+        Instant started = time.instant(startNanos);
+        Instant ended = time.instant(endNanos);
+        for (PendingRecord r : kr.records()) {
+            if (r.done) {
+                continue;
+            }
+            Attempt a = Attempt.failure(started, ended, TimeBase.between(r.waitStartNanos, startNanos), code, message);
+            r.waitStartNanos = endNanos;
+            long delay = backOff ? backoff.delayNanos(r.attemptCount() + 1) : 0;
+            outcomes.retry(r, a, endNanos + delay);
+        }
+    }
+
+    /** The jittered delay used for a retry after {@code failedAttempts} failures (for tests and docs). */
+    public Duration backoffFor(int failedAttempts) {
+        return Duration.ofNanos(backoff.delayNanos(failedAttempts));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.aiokpl.internal.sender;
+
+import dev.aiokpl.Config;
+import dev.aiokpl.internal.DaemonThreadFactory;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.utils.AttributeMap;
+
+/**
+ * Builds the Kinesis client a producer owns: Netty HTTP/1.1 with {@code maxConnections} (+2 for
+ * ListShards) connections, the SDK's retries off (the retrier decides), every thread a daemon named
+ * {@code aiokpl-*}, futures completed on the I/O thread (the pipeline only enqueues there).
+ */
+public final class KinesisClients {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisClients.class);
+
+    /** A client and everything it runs on, closed together. */
+    public static final class Owned implements AutoCloseable {
+        private final KinesisAsyncClient client;
+        private final SdkAsyncHttpClient http;
+        private final SdkEventLoopGroup eventLoopGroup;
+        private final ScheduledExecutorService scheduler;
+
+        Owned(KinesisAsyncClient client, SdkAsyncHttpClient http, SdkEventLoopGroup eventLoopGroup,
+                ScheduledExecutorService scheduler) {
+            this.client = client;
+            this.http = http;
+            this.eventLoopGroup = eventLoopGroup;
+            this.scheduler = scheduler;
+        }
+
+        public KinesisAsyncClient client() {
+            return client;
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            http.close();
+            try {
+                eventLoopGroup.eventLoopGroup().shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            scheduler.shutdownNow();
+        }
+    }
+
+    private KinesisClients() {
+    }
+
+    /** Builds the client described by the configuration. */
+    public static Owned create(Config config) {
+        if (config.trustAllCertificates()) {
+            LOG.warn("trustAllCertificates is set: TLS certificates of {} are NOT verified. Use this against local "
+                    + "emulators only.", config.endpointOverride() == null ? "Kinesis" : config.endpointOverride());
+        }
+        SdkEventLoopGroup group = SdkEventLoopGroup.builder()
+                .numberOfThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                .threadFactory(new DaemonThreadFactory("netty"))
+                .build();
+        AttributeMap.Builder defaults = AttributeMap.builder();
+        if (config.trustAllCertificates()) {
+            defaults.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE);
+        }
+        SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(group)
+                .maxConcurrency(config.maxConnections() + 2)
+                .connectionTimeout(config.connectTimeout())
+                .protocol(Protocol.HTTP1_1)
+                .buildWithDefaults(defaults.build());
+        ScheduledExecutorService scheduler =
+                Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("sdk-timer"));
+        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
+                .region(Region.of(config.region()))
+                .httpClient(http)
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .scheduledExecutorService(scheduler))
+                .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
+                        Runnable::run));
+        if (config.endpointOverride() != null) {
+            builder.endpointOverride(config.endpointOverride());
+        }
+        if (config.credentialsProvider() != null) {
+            builder.credentialsProvider(config.credentialsProvider());
+        }
+        return new Owned(builder.build(), http, group, scheduler);
+    }
+}

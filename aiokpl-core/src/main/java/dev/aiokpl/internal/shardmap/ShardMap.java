@@ -1,0 +1,286 @@
+package dev.aiokpl.internal.shardmap;
+
+import dev.aiokpl.internal.Ticker;
+import dev.aiokpl.internal.hash.HashKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
+
+/**
+ * Which shard owns which hash key range, for one stream: predicts the shard of a hash key.
+ *
+ * <p>Loaded with {@code ListShards} ({@code ShardFilter=AT_LATEST}, paginated: pages after the first
+ * carry only the {@code NextToken}), ordered by ending hash key, looked up by binary search. States
+ * INVALID → UPDATING → READY. Refreshed at start, when {@link #invalidate(long)} brings evidence
+ * newer than the map, and every {@code refreshInterval} (a periodic refresh keeps the old map in use
+ * meanwhile). Failed loads back off 1 s × 1.5 up to 30 s. Shards that leave the map stay known for
+ * 60 s so late responses can still be classified.
+ *
+ * <p>Not thread-safe: owned by the pipeline thread. ListShards completions are handed back through
+ * the {@code pipelineExecutor}, which must run them on that thread.
+ */
+public final class ShardMap {
+
+    /** The map's state. */
+    public enum State { INVALID, UPDATING, READY }
+
+    /** One shard and its inclusive hash key range. */
+    public record ShardRange(String shardId, HashKey start, HashKey end) {
+        /** Whether this shard's range holds the hash key. */
+        public boolean contains(HashKey key) {
+            return key.isWithin(start, end);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardMap.class);
+    static final long CLOSED_SHARD_MEMORY_NANOS = Duration.ofSeconds(60).toNanos();
+    static final long INITIAL_BACKOFF_NANOS = Duration.ofSeconds(1).toNanos();
+    static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private final String stream;
+    private final KinesisAsyncClient client;
+    private final Ticker ticker;
+    private final long refreshIntervalNanos;
+    private final Executor pipelineExecutor;
+    private final Runnable onUpdate;
+
+    private State state = State.INVALID;
+    private ShardRange[] shards = new ShardRange[0];
+    private long[] endHi = new long[0];
+    private long[] endLo = new long[0];
+    private final Map<String, ShardRange> byId = new HashMap<>();
+    private final Map<String, Long> closedUntil = new HashMap<>();
+    private final Map<String, ShardRange> closed = new HashMap<>();
+
+    /** Start time of the ListShards that produced the current map; evidence older than it is stale. */
+    private long mapTimeNanos = Long.MIN_VALUE;
+    private boolean loading;
+    private long loadStartNanos;
+    private boolean reloadAfterCurrent;
+    private long nextLoadNanos = Long.MAX_VALUE;
+    private long backoffNanos = INITIAL_BACKOFF_NANOS;
+    private long version;
+    private String lastError;
+
+    public ShardMap(String stream, KinesisAsyncClient client, Ticker ticker, Duration refreshInterval,
+            Executor pipelineExecutor, Runnable onUpdate) {
+        this.stream = stream;
+        this.client = client;
+        this.ticker = ticker;
+        this.refreshIntervalNanos = refreshInterval.toNanos();
+        this.pipelineExecutor = pipelineExecutor;
+        this.onUpdate = onUpdate;
+    }
+
+    /** Starts the first load. */
+    public void start() {
+        load(ticker.read());
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Incremented on every successful load. */
+    public long version() {
+        return version;
+    }
+
+    /** The last load error, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The open shards, ordered by ending hash key. */
+    public List<ShardRange> shards() {
+        return List.of(shards);
+    }
+
+    /** The predicted shard for a hash key, or null unless READY. */
+    public String predict(HashKey key) {
+        if (state != State.READY || shards.length == 0) {
+            return null;
+        }
+        long hi = key.hi();
+        long lo = key.lo();
+        int low = 0;
+        int high = shards.length - 1;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int c = compare(endHi[mid], endLo[mid], hi, lo);
+            if (c < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        ShardRange s = shards[low];
+        return s.contains(key) ? s.shardId() : null;
+    }
+
+    /** An open shard, or one closed less than 60 s ago, or null. */
+    public ShardRange shard(String shardId) {
+        ShardRange s = byId.get(shardId);
+        return s != null ? s : closed.get(shardId);
+    }
+
+    /**
+     * Reports evidence that the map is wrong (a record landed on an unexpected shard). Reloads only if
+     * the evidence (the start time of the request that produced it) is newer than the map.
+     *
+     * @return whether a reload was started or queued
+     */
+    public boolean invalidate(long evidenceNanos) {
+        if (evidenceNanos < mapTimeNanos) {
+            return false;
+        }
+        if (loading) {
+            if (evidenceNanos >= loadStartNanos) {
+                reloadAfterCurrent = true;
+                return true;
+            }
+            return false;
+        }
+        LOG.info("Shard map of stream {} is out of date; reloading", stream);
+        state = State.INVALID;
+        load(ticker.read());
+        return true;
+    }
+
+    /** Starts a periodic refresh or a retry after backoff when due. */
+    public void tick(long now) {
+        expireClosed(now);
+        if (!loading && now >= nextLoadNanos) {
+            load(now);
+        }
+    }
+
+    /** When {@link #tick(long)} next has something to do. */
+    public long nextWakeNanos() {
+        return loading ? Long.MAX_VALUE : nextLoadNanos;
+    }
+
+    private void load(long now) {
+        loading = true;
+        loadStartNanos = now;
+        nextLoadNanos = Long.MAX_VALUE;
+        if (state != State.READY) {
+            state = State.UPDATING;
+        }
+        List<Shard> acc = new ArrayList<>();
+        CompletableFuture<Void> done;
+        try {
+            done = page(ListShardsRequest.builder().streamName(stream)
+                    .shardFilter(f -> f.type(ShardFilterType.AT_LATEST)).build(), acc);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        long started = now;
+        done.whenComplete((v, err) -> pipelineExecutor.execute(() -> onLoaded(started, acc, err)));
+    }
+
+    private CompletableFuture<Void> page(ListShardsRequest request, List<Shard> acc) {
+        return client.listShards(request).thenCompose((ListShardsResponse r) -> {
+            acc.addAll(r.shards());
+            String next = r.nextToken();
+            if (next == null || next.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return page(ListShardsRequest.builder().nextToken(next).build(), acc);
+        });
+    }
+
+    private void onLoaded(long started, List<Shard> loaded, Throwable error) {
+        loading = false;
+        long now = ticker.read();
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (state == State.UPDATING) {
+                state = State.INVALID;
+            }
+            LOG.warn("Loading the shard map of stream {} failed (retrying in {} ms): {}", stream,
+                    backoffNanos / 1_000_000, lastError);
+            nextLoadNanos = now + backoffNanos;
+            backoffNanos = Math.min(MAX_BACKOFF_NANOS, (long) (backoffNanos * 1.5));
+            return;
+        }
+        apply(loaded, now);
+        lastError = null;
+        mapTimeNanos = started;
+        backoffNanos = INITIAL_BACKOFF_NANOS;
+        nextLoadNanos = now + refreshIntervalNanos;
+        state = State.READY;
+        version++;
+        if (reloadAfterCurrent) {
+            reloadAfterCurrent = false;
+            state = State.INVALID;
+            load(now);
+        }
+        onUpdate.run();
+    }
+
+    private void apply(List<Shard> loaded, long now) {
+        List<ShardRange> ranges = new ArrayList<>(loaded.size());
+        for (Shard s : loaded) {
+            if (s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null) {
+                continue; // closed shard (emulators that ignore AT_LATEST return them)
+            }
+            ranges.add(new ShardRange(s.shardId(), HashKey.parseDecimal(s.hashKeyRange().startingHashKey()),
+                    HashKey.parseDecimal(s.hashKeyRange().endingHashKey())));
+        }
+        ranges.sort(Comparator.comparing(ShardRange::end));
+        Map<String, ShardRange> previous = new HashMap<>(byId);
+        byId.clear();
+        shards = ranges.toArray(new ShardRange[0]);
+        endHi = new long[shards.length];
+        endLo = new long[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            endHi[i] = shards[i].end().hi();
+            endLo[i] = shards[i].end().lo();
+            byId.put(shards[i].shardId(), shards[i]);
+            closed.remove(shards[i].shardId());
+            closedUntil.remove(shards[i].shardId());
+        }
+        for (ShardRange old : previous.values()) {
+            if (!byId.containsKey(old.shardId())) {
+                closed.put(old.shardId(), old);
+                closedUntil.put(old.shardId(), now + CLOSED_SHARD_MEMORY_NANOS);
+            }
+        }
+        LOG.debug("Shard map of stream {}: {} open shards", stream, shards.length);
+    }
+
+    private void expireClosed(long now) {
+        if (closedUntil.isEmpty()) {
+            return;
+        }
+        Iterator<Map.Entry<String, Long>> it = closedUntil.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Long> e = it.next();
+            if (now >= e.getValue()) {
+                closed.remove(e.getKey());
+                it.remove();
+            }
+        }
+    }
+
+    private static int compare(long hi1, long lo1, long hi2, long lo2) {
+        int c = Long.compareUnsigned(hi1, hi2);
+        return c != 0 ? c : Long.compareUnsigned(lo1, lo2);
+    }
+}
