@@ -38,9 +38,10 @@ public interface MetricsManager {
      * upload interval; the next window starts at once.
      *
      * <p>The returned future completes when the sink's export completed, failed, or timed out; it
-     * never completes exceptionally because of the sink (sink failures are logged). It completes
-     * at once when the metrics level is {@code NONE}, the window is empty, or the manager is not
-     * running (not started yet, or closed).
+     * never completes exceptionally because of the sink (sink failures are logged). When the
+     * window is empty the sink is not called and the future completes as soon as the window is
+     * closed; when the metrics level is {@code NONE} or the manager is not running (not started
+     * yet, or closed) it completes at once and nothing is exported.
      *
      * @return a future completed, with {@code null}, when the export is over
      */
