@@ -4,6 +4,8 @@ import dev.aiokpl.internal.DaemonThreadFactory;
 import dev.aiokpl.internal.Ticker;
 import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.hash.HashKey;
+import dev.aiokpl.internal.metrics.DefaultMetricsManager;
+import dev.aiokpl.internal.metrics.MetricsRecorder;
 import dev.aiokpl.internal.pipeline.Engine;
 import dev.aiokpl.internal.sender.KinesisClients;
 import java.nio.ByteBuffer;
@@ -57,6 +59,7 @@ public final class Producer implements AutoCloseable {
 
     private final Config config;
     private final Engine engine;
+    private final DefaultMetricsManager metrics;
     private final KinesisClients.Owned ownedClient;
     private final ExecutorService ownedCallbackExecutor;
     private final ConcurrentHashMap<String, Boolean> validStreams = new ConcurrentHashMap<>();
@@ -78,8 +81,12 @@ public final class Producer implements AutoCloseable {
             ownedCallbackExecutor = null;
         }
         Ticker ticker = Ticker.system();
+        this.metrics = new DefaultMetricsManager(config.metricsLevel(), config.metricsGranularity(),
+                config.metricsSink(), config.metricsUploadInterval(), ticker, Clock.systemUTC(), null);
+        metrics.start();
+        MetricsRecorder recorder = config.metricsLevel() == MetricsLevel.NONE ? MetricsRecorder.NOOP : metrics;
         this.engine = new Engine(config, client, new TimeBase(ticker, Clock.systemUTC()), callbacks,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), recorder);
         engine.start(new DaemonThreadFactory("pipeline-" + id));
         LOG.info("aiokpl producer {} started: {}", id, config);
     }
@@ -195,6 +202,14 @@ public final class Producer implements AutoCloseable {
         return engine.oldestRecordAge();
     }
 
+    /**
+     * The producer's metrics: {@link MetricsManager#snapshots()} for the last 60 s in process,
+     * {@link MetricsManager#flush()} to export the current window to the sink now.
+     */
+    public MetricsManager metrics() {
+        return metrics;
+    }
+
     /** The configuration. */
     public Config config() {
         return config;
@@ -227,6 +242,7 @@ public final class Producer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        metrics.close();
         if (ownedClient != null) {
             ownedClient.close();
         }

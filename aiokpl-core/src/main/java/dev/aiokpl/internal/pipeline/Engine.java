@@ -6,6 +6,9 @@ import dev.aiokpl.RecordResult;
 import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.hash.HashKey;
+import dev.aiokpl.internal.metrics.MetricNames;
+import dev.aiokpl.internal.metrics.MetricsRecorder;
+import dev.aiokpl.internal.sender.ErrorClassifier;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.retry.Backoff;
@@ -34,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * The record pipeline of one producer: owns every stage of every stream and runs them on one
@@ -52,6 +56,9 @@ public final class Engine implements Retrier.Outcomes {
     /** How many accepted records one iteration takes from the inbox before running deadlines. */
     static final int INBOX_BATCH = 16_384;
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How often UserRecordsPending is sampled. */
+    static final long PENDING_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final double NANOS_PER_MILLI = 1e6;
 
     public static final String EXPIRED = "Expired";
     public static final String CLOSED = "Closed";
@@ -67,6 +74,8 @@ public final class Engine implements Retrier.Outcomes {
     private final long bufferedNanos;
     private final long ttlNanos;
     private final long maxBlockNanos;
+    private final MetricsRecorder metrics;
+    private long nextPendingSampleNanos = Long.MIN_VALUE;
 
     private final ConcurrentLinkedQueue<PendingRecord> inbox = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
@@ -84,16 +93,24 @@ public final class Engine implements Retrier.Outcomes {
     /** Set once the remaining records were failed as Closed: later retries fail at once. */
     private boolean aborted;
 
+    /** An engine without metrics. */
+    public Engine(Config config, KinesisAsyncClient client, TimeBase time, Executor callbackExecutor,
+            DoubleSupplier random) {
+        this(config, client, time, callbackExecutor, random, MetricsRecorder.NOOP);
+    }
+
     /**
      * @param config           the validated configuration
      * @param client           the Kinesis client (the caller owns it)
      * @param time             ticker and wall clock
      * @param callbackExecutor where futures complete
      * @param random           uniform doubles in [0, 1) for backoff jitter
+     * @param metrics          where observations go ({@link MetricsRecorder#NOOP} for none)
      */
     public Engine(Config config, KinesisAsyncClient client, TimeBase time, Executor callbackExecutor,
-            DoubleSupplier random) {
+            DoubleSupplier random, MetricsRecorder metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.client = client;
         this.time = time;
         this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
@@ -131,6 +148,9 @@ public final class Engine implements Retrier.Outcomes {
                 time.ticker().read(), future, flushTracker.enter());
         inbox.add(r);
         wake();
+        if (metrics.enabled()) {
+            metrics.record(MetricNames.USER_RECORDS_RECEIVED, 1, stream, null, null);
+        }
         return future;
     }
 
@@ -305,7 +325,9 @@ public final class Engine implements Retrier.Outcomes {
             taken++;
             r.deadlineNanos = r.arrivalNanos + bufferedNanos;
             arrivalOrder.add(r);
-            stream(r.stream).accept(r, now);
+            StreamPipeline sp = stream(r.stream);
+            sp.pending++;
+            sp.accept(r, now);
         }
         boolean flush = flushRequested;
         flushRequested = false;
@@ -316,6 +338,13 @@ public final class Engine implements Retrier.Outcomes {
         sender.pump();
         completer.dispatch();
         publishOldest();
+        if (metrics.enabled() && now >= nextPendingSampleNanos) {
+            nextPendingSampleNanos = now + PENDING_SAMPLE_NANOS;
+            for (StreamPipeline sp : streamList) {
+                metrics.record(MetricNames.USER_RECORDS_PENDING, sp.pending, sp.stream, null, null);
+            }
+            wake = Math.min(wake, nextPendingSampleNanos);
+        }
         return wake;
     }
 
@@ -351,7 +380,52 @@ public final class Engine implements Retrier.Outcomes {
     }
 
     private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
+        if (metrics.enabled()) {
+            recordResponseMetrics(batch, startNanos, endNanos, response, error);
+        }
         retrier.onResponse(batch, startNanos, endNanos, response, error);
+    }
+
+    private void recordResponseMetrics(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response,
+            Throwable error) {
+        String stream = batch.stream();
+        metrics.record(MetricNames.REQUEST_TIME, (endNanos - startNanos) / NANOS_PER_MILLI, stream, null, null);
+        metrics.record(MetricNames.KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST, batch.records().size(), stream, null, null);
+        metrics.record(MetricNames.USER_RECORDS_PER_PUT_RECORDS_REQUEST, batch.userRecordCount(), stream, null, null);
+        List<PutRecordsResultEntry> entries = response == null ? null : response.records();
+        boolean whole = error != null || entries.size() != batch.records().size();
+        String requestCode = error != null ? ErrorClassifier.code(error)
+                : whole ? Retrier.COUNT_MISMATCH : null;
+        for (int i = 0; i < batch.records().size(); i++) {
+            KinesisRecord kr = batch.records().get(i);
+            String code = whole ? requestCode : entries.get(i).errorCode();
+            if (code != null) {
+                metrics.record(MetricNames.ERRORS_BY_CODE, 1, stream, kr.predictedShard(), code);
+                metrics.record(MetricNames.ALL_ERRORS, 1, stream, kr.predictedShard(), null);
+            } else {
+                String shard = entries.get(i).shardId();
+                metrics.record(MetricNames.KINESIS_RECORDS_PUT, 1, stream, shard, null);
+                metrics.record(MetricNames.KINESIS_RECORDS_DATA_PUT, kr.data().length, stream, shard, null);
+                metrics.record(MetricNames.USER_RECORDS_PER_KINESIS_RECORD, kr.records().size(), stream, shard, null);
+            }
+        }
+    }
+
+    private void recordTerminalMetrics(PendingRecord r, boolean success) {
+        List<Attempt> attempts = r.attempts();
+        Attempt last = attempts.get(attempts.size() - 1);
+        String shard = success ? last.shardId() : null;
+        metrics.record(MetricNames.RETRIES_PER_RECORD, attempts.size() - 1, r.stream, shard, null);
+        if (success) {
+            metrics.record(MetricNames.USER_RECORDS_PUT, 1, r.stream, shard, null);
+            metrics.record(MetricNames.USER_RECORDS_DATA_PUT, r.data.length, r.stream, shard, null);
+            Instant firstStart = attempts.get(0).startedAt();
+            Instant arrival = time.instant(r.arrivalNanos);
+            metrics.record(MetricNames.BUFFERING_TIME, Math.max(0, Duration.between(arrival, firstStart).toNanos())
+                    / NANOS_PER_MILLI, r.stream, shard, null);
+        } else if (EXPIRED.equals(last.errorCode())) {
+            metrics.record(MetricNames.USER_RECORD_EXPIRED, 1, r.stream, null, null);
+        }
     }
 
     /** Fails a record as Expired, keeping its earlier attempts. */
@@ -408,6 +482,13 @@ public final class Engine implements Retrier.Outcomes {
         }
         r.done = true;
         capacity.release(r.size);
+        StreamPipeline sp = streams.get(r.stream);
+        if (sp != null) {
+            sp.pending--;
+        }
+        if (metrics.enabled()) {
+            recordTerminalMetrics(r, success);
+        }
         completer.add(r, success ? RecordResult.success(r.attempts()) : RecordResult.failure(r.attempts()));
     }
 

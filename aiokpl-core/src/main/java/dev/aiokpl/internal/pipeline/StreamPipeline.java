@@ -40,6 +40,8 @@ final class StreamPipeline {
             new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.notBeforeNanos));
     final List<Deferred> deferred = new ArrayList<>();
 
+    /** User records of this stream accepted by the pipeline thread and not yet terminal (for UserRecordsPending). */
+    long pending;
     private final long ttlNanos;
     private final Engine engine;
     private long now;
