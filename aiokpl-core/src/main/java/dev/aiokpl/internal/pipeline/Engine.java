@@ -206,13 +206,20 @@ public final class Engine implements Retrier.Outcomes {
         }
         closed = true;
         boolean interrupted = false;
-        CompletableFuture<Void> drained = flush();
-        try {
-            drained.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } catch (TimeoutException | ExecutionException e) {
-            // fall through to the abort
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // Loop: records that raced with the closed flag are accepted after the first flush.
+        while (!interrupted && capacity.records() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                flush().get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (TimeoutException | ExecutionException e) {
+                break;
+            }
         }
         if (capacity.records() > 0) {
             LOG.warn("close(): {} records still outstanding after closeTimeout={}; failing them as {}",
