@@ -10,6 +10,7 @@ import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
@@ -170,20 +171,20 @@ public final class Retrier {
     }
 
     private void failAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
-        Instant started = time.instant(startNanos);
-        Instant ended = time.instant(endNanos);
-        for (PendingRecord r : kr.records()) {
-            if (r.done) {
-                continue;
-            }
-            Attempt a = Attempt.failure(started, ended, TimeBase.between(r.waitStartNanos, startNanos), code, message);
-            r.waitStartNanos = endNanos;
-            outcomes.failed(r, a);
-        }
+        forEachFailure(kr, code, message, startNanos, endNanos, (r, a) -> outcomes.failed(r, a));
     }
 
     private void retryAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos,
             boolean backOff) {
+        forEachFailure(kr, code, message, startNanos, endNanos, (r, a) -> {
+            long delay = backOff ? backoff.delayNanos(r.attemptCount() + 1) : 0;
+            outcomes.retry(r, a, endNanos + delay);
+        });
+    }
+
+    /** Builds each open record's failed attempt and hands it on. */
+    private void forEachFailure(KinesisRecord kr, String code, String message, long startNanos, long endNanos,
+            BiConsumer<PendingRecord, Attempt> then) {
         Instant started = time.instant(startNanos);
         Instant ended = time.instant(endNanos);
         for (PendingRecord r : kr.records()) {
@@ -192,8 +193,7 @@ public final class Retrier {
             }
             Attempt a = Attempt.failure(started, ended, TimeBase.between(r.waitStartNanos, startNanos), code, message);
             r.waitStartNanos = endNanos;
-            long delay = backOff ? backoff.delayNanos(r.attemptCount() + 1) : 0;
-            outcomes.retry(r, a, endNanos + delay);
+            then.accept(r, a);
         }
     }
 
