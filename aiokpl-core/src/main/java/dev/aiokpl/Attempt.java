@@ -18,7 +18,7 @@ public final class Attempt {
 
     private final Instant startedAt;
     private final Instant endedAt;
-    private final Duration delay;
+    private final long delayNanos;
     private final String shardId;
     private final String sequenceNumber;
     private final String errorCode;
@@ -28,7 +28,7 @@ public final class Attempt {
             String errorCode, String errorMessage) {
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
         this.endedAt = Objects.requireNonNull(endedAt, "endedAt");
-        this.delay = Objects.requireNonNull(delay, "delay");
+        this.delayNanos = Objects.requireNonNull(delay, "delay").toNanos();
         this.shardId = shardId;
         this.sequenceNumber = sequenceNumber;
         this.errorCode = errorCode;
@@ -77,7 +77,7 @@ public final class Attempt {
 
     /** How long the record waited (buffered, rate limited or backing off) before this attempt. */
     public Duration delay() {
-        return delay;
+        return Duration.ofNanos(delayNanos);
     }
 
     /** How long the attempt took: {@code endedAt - startedAt}. */
@@ -113,8 +113,8 @@ public final class Attempt {
     @Override
     public String toString() {
         return successful()
-                ? "Attempt{success, shard=" + shardId + ", seq=" + sequenceNumber + ", delay=" + delay
+                ? "Attempt{success, shard=" + shardId + ", seq=" + sequenceNumber + ", delay=" + delay()
                         + ", duration=" + duration() + '}'
-                : "Attempt{" + errorCode + ": " + errorMessage + ", delay=" + delay + ", duration=" + duration() + '}';
+                : "Attempt{" + errorCode + ": " + errorMessage + ", delay=" + delay() + ", duration=" + duration() + '}';
     }
 }

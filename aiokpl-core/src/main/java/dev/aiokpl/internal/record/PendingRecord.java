@@ -36,7 +36,9 @@ public final class PendingRecord {
     public long waitStartNanos;
     /** True once a result was decided (pipeline thread). */
     public boolean done;
-    private List<Attempt> attempts;
+    /** The first attempt; most records need no list (allocation matters on the hot path). */
+    private Attempt first;
+    private ArrayList<Attempt> more;
 
     public PendingRecord(String stream, String partitionKey, String explicitHashKey, HashKey hashKey, byte[] data,
             int size, long arrivalNanos, CompletableFuture<RecordResult> future, Object epoch) {
@@ -54,30 +56,38 @@ public final class PendingRecord {
 
     /** Appends an attempt (pipeline thread). */
     public void addAttempt(Attempt attempt) {
-        if (attempts == null) {
-            attempts = new ArrayList<>(2);
+        if (first == null) {
+            first = attempt;
+            return;
         }
-        attempts.add(attempt);
+        if (more == null) {
+            more = new ArrayList<>(4);
+            more.add(first);
+        }
+        more.add(attempt);
     }
 
-    /** The attempts so far (pipeline thread); empty if none. */
+    /** The attempts so far, oldest first (pipeline thread); an immutable snapshot, empty if none. */
     public List<Attempt> attempts() {
-        return attempts == null ? List.of() : attempts;
+        if (more != null) {
+            return List.copyOf(more);
+        }
+        return first == null ? List.of() : List.of(first);
     }
 
     /** How many attempts were made. */
     public int attemptCount() {
-        return attempts == null ? 0 : attempts.size();
+        return more != null ? more.size() : first == null ? 0 : 1;
     }
 
     /** The last failed attempt, or null. */
     public Attempt lastFailure() {
-        if (attempts == null) {
-            return null;
+        if (more == null) {
+            return first != null && !first.successful() ? first : null;
         }
-        for (int i = attempts.size() - 1; i >= 0; i--) {
-            if (!attempts.get(i).successful()) {
-                return attempts.get(i);
+        for (int i = more.size() - 1; i >= 0; i--) {
+            if (!more.get(i).successful()) {
+                return more.get(i);
             }
         }
         return null;
