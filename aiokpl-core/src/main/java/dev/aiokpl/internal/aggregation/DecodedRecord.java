@@ -14,6 +14,8 @@ import java.util.Objects;
 public record DecodedRecord(String partitionKey, String explicitHashKey, byte[] data) {
 
     /**
+     * Creates a record; {@code data} is kept as given.
+     *
      * @throws NullPointerException if {@code partitionKey} or {@code data} is null
      */
     public DecodedRecord {
