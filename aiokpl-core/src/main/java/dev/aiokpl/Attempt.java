@@ -24,11 +24,14 @@ public final class Attempt {
     private final String errorCode;
     private final String errorMessage;
 
-    private Attempt(Instant startedAt, Instant endedAt, Duration delay, String shardId, String sequenceNumber,
+    private Attempt(Instant startedAt, Instant endedAt, long delayNanos, String shardId, String sequenceNumber,
             String errorCode, String errorMessage) {
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
         this.endedAt = Objects.requireNonNull(endedAt, "endedAt");
-        this.delayNanos = Objects.requireNonNull(delay, "delay").toNanos();
+        if (delayNanos < 0) {
+            throw new IllegalArgumentException("delay must not be negative (got " + delayNanos + " ns)");
+        }
+        this.delayNanos = delayNanos;
         this.shardId = shardId;
         this.sequenceNumber = sequenceNumber;
         this.errorCode = errorCode;
@@ -46,7 +49,13 @@ public final class Attempt {
      */
     public static Attempt success(Instant startedAt, Instant endedAt, Duration delay, String shardId,
             String sequenceNumber) {
-        return new Attempt(startedAt, endedAt, delay, Objects.requireNonNull(shardId, "shardId"),
+        return success(startedAt, endedAt, Objects.requireNonNull(delay, "delay").toNanos(), shardId, sequenceNumber);
+    }
+
+    /** As {@link #success(Instant, Instant, Duration, String, String)} with the delay in nanoseconds. */
+    public static Attempt success(Instant startedAt, Instant endedAt, long delayNanos, String shardId,
+            String sequenceNumber) {
+        return new Attempt(startedAt, endedAt, delayNanos, Objects.requireNonNull(shardId, "shardId"),
                 Objects.requireNonNull(sequenceNumber, "sequenceNumber"), null, null);
     }
 
@@ -61,7 +70,13 @@ public final class Attempt {
      */
     public static Attempt failure(Instant startedAt, Instant endedAt, Duration delay, String errorCode,
             String errorMessage) {
-        return new Attempt(startedAt, endedAt, delay, null, null, Objects.requireNonNull(errorCode, "errorCode"),
+        return failure(startedAt, endedAt, Objects.requireNonNull(delay, "delay").toNanos(), errorCode, errorMessage);
+    }
+
+    /** As {@link #failure(Instant, Instant, Duration, String, String)} with the delay in nanoseconds. */
+    public static Attempt failure(Instant startedAt, Instant endedAt, long delayNanos, String errorCode,
+            String errorMessage) {
+        return new Attempt(startedAt, endedAt, delayNanos, null, null, Objects.requireNonNull(errorCode, "errorCode"),
                 errorMessage == null ? "" : errorMessage);
     }
 

@@ -64,7 +64,7 @@ public class PipelineBenchmark {
                 .region("us-east-1")
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .rateLimit(10_000)
-                .maxOutstandingRecords(200_000)
+                .maxOutstandingRecords(20_000)
                 .recordMaxBufferedTime(Duration.ofMillis(100));
         if ("direct".equals(callbacks)) {
             b.callbackExecutor(Runnable::run);

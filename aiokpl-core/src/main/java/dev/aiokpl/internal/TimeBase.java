@@ -26,6 +26,11 @@ public final class TimeBase {
         return wallAnchor.plusNanos(nanos - tickerAnchor);
     }
 
+    /** Nanoseconds between two ticker readings (never negative). */
+    public static long nanosBetween(long fromNanos, long toNanos) {
+        return Math.max(0, toNanos - fromNanos);
+    }
+
     /** The duration between two ticker readings (never negative). */
     public static Duration between(long fromNanos, long toNanos) {
         return Duration.ofNanos(Math.max(0, toNanos - fromNanos));

@@ -77,7 +77,7 @@ public final class Engine implements Retrier.Outcomes {
     private final MetricsRecorder metrics;
     private long nextPendingSampleNanos = Long.MIN_VALUE;
 
-    private final ConcurrentLinkedQueue<PendingRecord> inbox = new ConcurrentLinkedQueue<>();
+    private final RecordInbox inbox = new RecordInbox();
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final Executor pipelineExecutor = this::post;
     private final Map<String, StreamPipeline> streams = new HashMap<>();
@@ -146,7 +146,7 @@ public final class Engine implements Retrier.Outcomes {
         CompletableFuture<RecordResult> future = new CompletableFuture<>();
         PendingRecord r = new PendingRecord(stream, partitionKey, explicitHashKey, hashKey, data, size,
                 time.ticker().read(), future, flushTracker.enter());
-        inbox.add(r);
+        inbox.offer(r);
         wake();
         if (metrics.enabled()) {
             metrics.record(MetricNames.USER_RECORDS_RECEIVED, 1, stream, null, null);
@@ -250,25 +250,26 @@ public final class Engine implements Retrier.Outcomes {
                 LOG.error("close(): the pipeline thread {} did not stop within 5 s", t.getName());
             }
         }
-        // Records that raced with close() after the last pipeline iteration.
+        // Records that raced with close() after the last pipeline iteration. The inbox has one
+        // consumer: touch it here only once the pipeline thread is gone.
         if (t == null || !t.isAlive()) {
             aborted = true;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            do {
+                PendingRecord r;
+                while ((r = inbox.poll()) != null) {
+                    failClosed(r, time.ticker().read());
+                }
+                Runnable ev;
+                while ((ev = events.poll()) != null) {
+                    runEvent(ev);
+                }
+                completer.dispatch();
+                if (capacity.records() > 0) {
+                    Thread.onSpinWait();
+                }
+            } while (capacity.records() > 0 && System.nanoTime() < until);
         }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        do {
-            PendingRecord r;
-            while ((r = inbox.poll()) != null) {
-                failClosed(r, time.ticker().read());
-            }
-            Runnable ev;
-            while ((ev = events.poll()) != null) {
-                runEvent(ev);
-            }
-            completer.dispatch();
-            if (capacity.records() > 0) {
-                Thread.onSpinWait();
-            }
-        } while (capacity.records() > 0 && System.nanoTime() < until && (t == null || !t.isAlive()));
         completer.dispatch();
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -441,7 +442,7 @@ public final class Engine implements Retrier.Outcomes {
         String message = "record expired: older than recordTtl=" + config.recordTtl() + " after " + r.attemptCount()
                 + " attempt(s)" + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage());
         Instant at = time.instant(now);
-        r.addAttempt(Attempt.failure(at, at, TimeBase.between(r.waitStartNanos, now), EXPIRED, message));
+        r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), EXPIRED, message));
         finish(r, false);
     }
 
@@ -477,7 +478,7 @@ public final class Engine implements Retrier.Outcomes {
         }
         Attempt last = r.lastFailure();
         Instant at = time.instant(now);
-        r.addAttempt(Attempt.failure(at, at, TimeBase.between(r.waitStartNanos, now), CLOSED,
+        r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), CLOSED,
                 "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout() + ")"
                         + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage())));
         finish(r, false);

@@ -3,6 +3,8 @@ package dev.aiokpl.internal.record;
 import dev.aiokpl.Attempt;
 import dev.aiokpl.RecordResult;
 import dev.aiokpl.internal.hash.HashKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,20 @@ public final class PendingRecord {
     public long notBeforeNanos;
     /** End of the previous attempt, or arrival: the start of the current wait (pipeline thread). */
     public long waitStartNanos;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(PendingRecord.class, "next", PendingRecord.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The next record in the pipeline's inbox (records are the inbox's nodes; see RecordInbox). */
+    @SuppressWarnings("unused")
+    private PendingRecord next;
+
     /** True once a result was decided (pipeline thread). */
     public boolean done;
     /** The first attempt; most records need no list (allocation matters on the hot path). */
@@ -52,6 +68,21 @@ public final class PendingRecord {
         this.future = future;
         this.epoch = epoch;
         this.waitStartNanos = arrivalNanos;
+    }
+
+    /** A placeholder node for the inbox; never a real record. */
+    public static PendingRecord stub() {
+        return new PendingRecord(null, null, null, null, null, 0, 0, null, null);
+    }
+
+    /** Inbox link, written with release semantics. */
+    public void setNextRelease(PendingRecord n) {
+        NEXT.setRelease(this, n);
+    }
+
+    /** Inbox link, read with acquire semantics. */
+    public PendingRecord nextAcquire() {
+        return (PendingRecord) NEXT.getAcquire(this);
     }
 
     /** Appends an attempt (pipeline thread). */

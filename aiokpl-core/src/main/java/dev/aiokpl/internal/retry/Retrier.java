@@ -148,7 +148,7 @@ public final class Retrier {
             if (r.done) {
                 continue;
             }
-            Attempt a = Attempt.success(started, ended, TimeBase.between(r.waitStartNanos, startNanos), shardId,
+            Attempt a = Attempt.success(started, ended, TimeBase.nanosBetween(r.waitStartNanos, startNanos), shardId,
                     sequenceNumber);
             r.waitStartNanos = endNanos;
             outcomes.succeeded(r, a, kr);
@@ -191,7 +191,7 @@ public final class Retrier {
             if (r.done) {
                 continue;
             }
-            Attempt a = Attempt.failure(started, ended, TimeBase.between(r.waitStartNanos, startNanos), code, message);
+            Attempt a = Attempt.failure(started, ended, TimeBase.nanosBetween(r.waitStartNanos, startNanos), code, message);
             r.waitStartNanos = endNanos;
             then.accept(r, a);
         }
