@@ -29,6 +29,12 @@ final class StreamPipeline {
     }
 
     static final long DEFERRED_GIVE_UP_NANOS = 10_000_000_000L;
+    /**
+     * Records that arrive before a stream's first shard map wait for it up to this long (or their
+     * own deadline, if later), unless loading it fails: a cold SDK client takes a few hundred
+     * milliseconds for its first call, and records sent meanwhile could not be aggregated.
+     */
+    static final long FIRST_MAP_WAIT_NANOS = 2_000_000_000L;
 
     final String stream;
     final ShardMap shardMap;
@@ -82,7 +88,7 @@ final class StreamPipeline {
                 }
             } else {
                 // The map is still loading: records that cannot wait longer go out un-aggregated.
-                while (!waitingForMap.isEmpty() && waitingForMap.peek().deadlineNanos <= now) {
+                while (!waitingForMap.isEmpty() && releaseTime(waitingForMap.peek()) <= now) {
                     aggregator.add(waitingForMap.poll(), null);
                 }
             }
@@ -111,6 +117,12 @@ final class StreamPipeline {
         }
         resolveDeferred();
         return nextWake();
+    }
+
+    /** When a record waiting for the shard map stops waiting and goes out without a prediction. */
+    private long releaseTime(PendingRecord r) {
+        boolean firstLoadPending = shardMap.version() == 0 && shardMap.lastError() == null;
+        return firstLoadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + FIRST_MAP_WAIT_NANOS) : r.deadlineNanos;
     }
 
     private void expiredWhileLimited(KinesisRecord kr) {
@@ -149,7 +161,7 @@ final class StreamPipeline {
             wake = Math.min(wake, retryQueue.peek().notBeforeNanos);
         }
         if (!waitingForMap.isEmpty()) {
-            wake = Math.min(wake, waitingForMap.peek().deadlineNanos);
+            wake = Math.min(wake, releaseTime(waitingForMap.peek()));
         }
         for (Deferred d : deferred) {
             wake = Math.min(wake, d.giveUpNanos());
