@@ -30,11 +30,11 @@ final class StreamPipeline {
 
     static final long DEFERRED_GIVE_UP_NANOS = 10_000_000_000L;
     /**
-     * Records that arrive before a stream's first shard map wait for it up to this long (or their
-     * own deadline, if later), unless loading it fails: a cold SDK client takes a few hundred
+     * Records that arrive while a stream's shard map is being (re)loaded wait for it up to this long
+     * (or their own deadline, if later), unless loading fails: a cold SDK client takes a few hundred
      * milliseconds for its first call, and records sent meanwhile could not be aggregated.
      */
-    static final long FIRST_MAP_WAIT_NANOS = 2_000_000_000L;
+    static final long MAP_WAIT_NANOS = 2_000_000_000L;
 
     final String stream;
     final ShardMap shardMap;
@@ -121,8 +121,8 @@ final class StreamPipeline {
 
     /** When a record waiting for the shard map stops waiting and goes out without a prediction. */
     private long releaseTime(PendingRecord r) {
-        boolean firstLoadPending = shardMap.version() == 0 && shardMap.lastError() == null;
-        return firstLoadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + FIRST_MAP_WAIT_NANOS) : r.deadlineNanos;
+        boolean loadPending = (shardMap.version() == 0 || shardMap.loading()) && shardMap.lastError() == null;
+        return loadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + MAP_WAIT_NANOS) : r.deadlineNanos;
     }
 
     private void expiredWhileLimited(KinesisRecord kr) {

@@ -100,6 +100,11 @@ public final class ShardMap {
         return version;
     }
 
+    /** Whether a ListShards load is in flight. */
+    public boolean loading() {
+        return loading;
+    }
+
     /** The last load error, or null. */
     public String lastError() {
         return lastError;
@@ -227,8 +232,8 @@ public final class ShardMap {
         state = State.READY;
         version++;
         if (reloadAfterCurrent) {
+            // Evidence arrived while this load was in flight: use the new map now, reload behind it.
             reloadAfterCurrent = false;
-            state = State.INVALID;
             load(now);
         }
         onUpdate.run();
