@@ -60,7 +60,8 @@ public final class Limiter {
 
     /**
      * Passes on every record whose shard has tokens, in deadline order per shard. Records at a
-     * queue's head whose oldest user record is older than {@code expiryNanos} go to {@code expired}.
+     * queue's head whose oldest user record arrived before {@code oldestAllowedArrival} go to
+     * {@code expired}, after the queues were drained: {@code expired} may {@link #offer} again.
      */
     public void drain(long now, long oldestAllowedArrival, Consumer<KinesisRecord> out, Consumer<KinesisRecord> expired) {
         if (!ready.isEmpty()) {
@@ -69,6 +70,7 @@ public final class Limiter {
             }
             ready.clear();
         }
+        List<KinesisRecord> expiredNow = null;
         for (int i = active.size() - 1; i >= 0; i--) {
             ShardLimiter s = active.get(i);
             s.recover(now);
@@ -76,7 +78,10 @@ public final class Limiter {
                 KinesisRecord head = s.queue.peek();
                 if (oldestArrival(head) < oldestAllowedArrival) {
                     s.queue.poll();
-                    expired.accept(head);
+                    if (expiredNow == null) {
+                        expiredNow = new ArrayList<>();
+                    }
+                    expiredNow.add(head);
                     continue;
                 }
                 int size = head.size();
@@ -91,6 +96,13 @@ public final class Limiter {
             }
             if (s.queue.isEmpty()) {
                 active.remove(i);
+            }
+        }
+        // Handed over only now: the pipeline re-aggregates the younger user records of an expired
+        // aggregate, and an offer made while a queue is being drained would list its shard twice.
+        if (expiredNow != null) {
+            for (KinesisRecord kr : expiredNow) {
+                expired.accept(kr);
             }
         }
     }
