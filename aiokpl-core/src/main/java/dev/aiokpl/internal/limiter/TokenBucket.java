@@ -45,14 +45,16 @@ public final class TokenBucket {
         tokens -= n;
     }
 
-    /** Nanoseconds until {@code n} tokens can be taken (0 if now). */
+    /** Nanoseconds until {@code n} tokens can be taken (0 if now): {@link #canTake} is true then. */
     public long nanosUntil(double n, long nowNanos) {
         refill(nowNanos);
         double need = Math.min(n, ratePerSecond) - tokens;
         if (need <= 0) {
             return 0;
         }
-        return (long) Math.ceil(need / ratePerSecond * NANOS_PER_SECOND);
+        // One nanosecond more absorbs the rounding of the refills on the way, which could otherwise
+        // leave the bucket a hair short at the returned time and wake the pipeline for nothing.
+        return (long) Math.ceil(need / ratePerSecond * NANOS_PER_SECOND) + 1;
     }
 
     /** Current tokens (after refill). */
