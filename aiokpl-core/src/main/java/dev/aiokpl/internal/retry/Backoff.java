@@ -22,11 +22,9 @@ public final class Backoff {
 
     /** The delay before the retry that follows the given number of failed attempts (1 = first retry). */
     public long delayNanos(int failedAttempts) {
-        int shift = Math.min(30, Math.max(0, failedAttempts - 1));
-        long exp = baseNanos << shift;
-        if (exp <= 0 || exp > maxNanos) {
-            exp = maxNanos;
-        }
+        int shift = Math.max(0, failedAttempts - 1);
+        // base × 2^shift > max, decided without overflowing: a shifted base could wrap to a small delay
+        long exp = shift >= Long.SIZE - 1 || baseNanos > (maxNanos >> shift) ? maxNanos : baseNanos << shift;
         return (long) (exp * (0.5 + 0.5 * random.getAsDouble()));
     }
 }
