@@ -2,6 +2,7 @@ package dev.aiokpl.internal.shardmap;
 
 import dev.aiokpl.internal.Ticker;
 import dev.aiokpl.internal.hash.HashKey;
+import dev.aiokpl.internal.sender.ErrorClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,8 +213,8 @@ public final class ShardMap {
         loading = false;
         long now = ticker.read();
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            Throwable cause = ErrorClassifier.unwrap(error);
+            lastError = ErrorClassifier.code(cause) + ": " + ErrorClassifier.message(cause);
             if (state == State.UPDATING) {
                 state = State.INVALID;
             }
