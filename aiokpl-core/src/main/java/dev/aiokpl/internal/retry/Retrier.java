@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * Decides, for every user record of a PutRecords outcome, success, failure or retry (SPEC section 3):
  * <ul>
  *   <li>success on the predicted shard, or with no prediction → success;</li>
+ *   <li>a raw record (one user record) on another shard → success, and the shard map is reported stale:
+ *       the service routed it by its own hash key, so the shard holds it whatever our map says;</li>
  *   <li>success on another shard whose range holds the hash key of every user record of that Kinesis
  *       record (a split child) → success, and the shard map is reported stale;</li>
  *   <li>success on a shard whose range misses at least one of its user records → retry all of them as
@@ -104,6 +106,12 @@ public final class Retrier {
     public void onSuccess(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
         String predicted = kr.predictedShard();
         if (predicted == null || predicted.equals(shardId)) {
+            succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
+            return;
+        }
+        if (!kr.aggregated()) {
+            // Retrying it would only put a duplicate in the stream (and wait for the map if the shard is new).
+            outcomes.shardMapStale(kr.stream(), startNanos);
             succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
             return;
         }

@@ -164,27 +164,43 @@ class RetrierTest {
     }
 
     @Test
-    void successOnAnUnknownShardIsDeferredUntilTheMapReloads() {
-        PendingRecord r = low(1);
-        KinesisRecord kr = kr("parent", r);
+    void aRawRecordOnAnotherShardSucceedsAndReportsTheMapStale() {
+        // The service routes a raw record by its own hash key: whatever our map says, it is where it
+        // belongs, and retrying it would only duplicate it.
+        PendingRecord onUnknown = low(1);
+        retrier(false).onResponse(batch(kr("parent", onUnknown)), start, end, response(ok("brand-new", "9")), null);
+        PendingRecord outsideTheMapsRange = high(1);
+        retrier(false).onResponse(batch(kr("parent", outsideTheMapsRange)), start, end, response(ok("low", "10")),
+                null);
+        assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
+        assertThat(outcomes.decisions.get(0).attempt().shardId()).isEqualTo("brand-new");
+        assertThat(outcomes.decisions.get(1).attempt().shardId()).isEqualTo("low");
+        assertThat(outcomes.unknown).isEmpty();
+        assertThat(outcomes.staleEvidence).containsExactly(start, start);
+    }
+
+    @Test
+    void anAggregateOnAnUnknownShardIsDeferredUntilTheMapReloads() {
+        PendingRecord r1 = low(1);
+        PendingRecord r2 = low(2);
+        KinesisRecord kr = kr("parent", r1, r2);
         retrier(false).onResponse(batch(kr), start, end, response(ok("brand-new", "9")), null);
         assertThat(outcomes.decisions).isEmpty();
         assertThat(outcomes.staleEvidence).containsExactly(start);
         assertThat(outcomes.unknown).containsExactly(new RecordingOutcomes.Unknown(kr, "brand-new", "9", start, end));
 
-        // the reloaded map knows the shard, and it holds the key
+        // the reloaded map knows the shard, and it holds the keys
         retrier(false).onShardResolved(kr, "brand-new", new ShardRange("brand-new", HashKey.MIN, BELOW_HALF), "9",
                 start, end);
-        assertThat(outcomes.kinds()).containsExactly("succeeded");
+        assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
         assertThat(outcomes.decisions.get(0).attempt().sequenceNumber()).isEqualTo("9");
     }
 
     @Test
-    void aDeferredRecordOnAShardStillUnknownAfterTheReloadIsRetriedAsWrongShard() {
-        PendingRecord r = low(1);
-        KinesisRecord kr = kr("parent", r);
+    void aDeferredAggregateOnAShardStillUnknownAfterTheReloadIsRetriedAsWrongShard() {
+        KinesisRecord kr = kr("parent", low(1), low(2));
         retrier(false).onShardResolved(kr, "ghost", null, "9", start, end);
-        assertThat(outcomes.kinds()).containsExactly("retry");
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry");
         assertThat(outcomes.decisions.get(0).attempt().errorCode()).isEqualTo(Retrier.WRONG_SHARD);
         assertThat(outcomes.decisions.get(0).attempt().errorMessage()).contains("ghost");
     }
