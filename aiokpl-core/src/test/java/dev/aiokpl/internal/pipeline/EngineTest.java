@@ -128,17 +128,41 @@ class EngineTest {
     }
 
     @Test
-    void recordsWhoseDeadlinePassesBeforeTheMapLoadsGoRawWithoutPrediction() {
+    void recordsWaitUpToTwoSecondsForASlowFirstMapThenGoRawWithoutPrediction() {
         client.holdListShards(true);
         engine();
         List<CompletableFuture<RecordResult>> futures = List.of(put("k1"), put("k2", "42"), put("k3"));
         engine.runOnce();
+        ticker.advance(Duration.ofMillis(100));
+        engine.runOnce();
+        assertThat(client.putRecordsRequests()).as("the first map is worth waiting for past the deadline").isEmpty();
+        ticker.advance(Duration.ofMillis(1899));
+        engine.runOnce();
+        assertThat(client.putRecordsRequests()).isEmpty();
+
+        ticker.advance(Duration.ofMillis(1)); // 2 s after arrival
+        engine.runOnce();
+        assertSentRawWithoutPrediction(futures);
+    }
+
+    @Test
+    void recordsGoRawAtTheirDeadlineWhenTheFirstMapFailsToLoad() {
+        client.holdListShards(true);
+        engine();
+        List<CompletableFuture<RecordResult>> futures = List.of(put("k1"), put("k2", "42"), put("k3"));
+        engine.runOnce();
+        client.failHeldListShards(ScriptedKinesisClient.serviceError("AccessDeniedException", "no ListShards", 400));
         ticker.advance(Duration.ofMillis(99));
         engine.runOnce();
+        assertThat(engine.shardMap(STREAM).lastError()).contains("AccessDeniedException");
         assertThat(client.putRecordsRequests()).isEmpty();
 
         ticker.advance(Duration.ofMillis(1));
         engine.runOnce();
+        assertSentRawWithoutPrediction(futures);
+    }
+
+    private void assertSentRawWithoutPrediction(List<CompletableFuture<RecordResult>> futures) {
         List<PutRecordsRequest> requests = client.putRecordsRequests();
         assertThat(requests).hasSize(1);
         assertThat(partitionKeys(requests.get(0))).containsExactly("k1", "k2", "k3");
@@ -146,7 +170,6 @@ class EngineTest {
                 .containsExactly(null, "42", null);
         assertThat(requests.get(0).records())
                 .noneMatch(e -> AggregationCodec.isAggregated(e.data().asByteArray()));
-
         engine.runOnce();
         assertThat(futures).allSatisfy(f -> assertThat(f.getNow(null).successful()).isTrue());
     }
