@@ -34,11 +34,11 @@ class LimiterProperties {
                 Tuple.of(2, Arbitraries.just(0L)),
                 Tuple.of(5, Arbitraries.longs().between(1, 20_000_000L)),
                 Tuple.of(2, Arbitraries.longs().between(20_000_000L, 1_500_000_000L)));
-        Arbitrary<Integer> offers = Arbitraries.integers().between(0, 60);
+        Arbitrary<Integer> offers = Arbitraries.integers().between(0, 40);
         Arbitrary<Integer> maxSize = Arbitraries.of(50, 5_000, 100_000, 400_000);
         Arbitrary<Integer> shard = Arbitraries.integers().between(0, 2);
         Arbitrary<Boolean> jump = Arbitraries.of(true, false);
-        return Combinators.combine(advance, offers, maxSize, shard, jump).as(Step::new).list().ofMaxSize(80);
+        return Combinators.combine(advance, offers, maxSize, shard, jump).as(Step::new).list().ofMaxSize(60);
     }
 
     @Property(tries = 100)

@@ -205,11 +205,15 @@ class ShardMapTest {
         client.releaseListShards();
         runPipeline();
         assertThat(client.listShardsRequests()).as("one reload follows").hasSize(2);
-        assertThat(m.state()).isEqualTo(State.UPDATING);
+        assertThat(m.loading()).isTrue();
+        assertThat(m.state()).as("the map just loaded is used meanwhile").isEqualTo(State.READY);
+        assertThat(m.predict(HashKey.MIN)).isEqualTo(Shards.id(0));
+        assertThat(m.version()).isEqualTo(1);
 
         client.releaseListShards();
         runPipeline();
         assertThat(m.state()).isEqualTo(State.READY);
+        assertThat(m.loading()).isFalse();
         assertThat(client.listShardsRequests()).hasSize(2);
         assertThat(m.version()).isEqualTo(2);
     }
