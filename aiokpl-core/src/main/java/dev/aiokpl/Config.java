@@ -43,6 +43,8 @@ public final class Config {
     public static final long MAX_COLLECTION_SIZE = 5L * 1024 * 1024;
     /** Most entries in one PutRecords request: 500. */
     public static final int MAX_COLLECTION_COUNT = 500;
+    /** The default largest aggregate, as the KPL's: 51200 bytes. */
+    public static final int DEFAULT_AGGREGATION_MAX_SIZE = 51_200;
     /** The largest aggregation count, as the KPL's (2^32 - 1). */
     public static final long MAX_AGGREGATION_COUNT = 4_294_967_295L;
 
@@ -81,7 +83,7 @@ public final class Config {
         this.trustAllCertificates = b.trustAllCertificates;
         this.aggregationEnabled = b.aggregationEnabled;
         this.aggregationMaxCount = b.aggregationMaxCount;
-        this.aggregationMaxSize = b.aggregationMaxSize;
+        this.aggregationMaxSize = b.effectiveAggregationMaxSize();
         this.recordMaxBufferedTime = b.recordMaxBufferedTime;
         this.recordTtl = b.recordTtl;
         this.collectionMaxCount = b.collectionMaxCount;
@@ -322,7 +324,8 @@ public final class Config {
         private boolean trustAllCertificates = false;
         private boolean aggregationEnabled = true;
         private long aggregationMaxCount = MAX_AGGREGATION_COUNT;
-        private int aggregationMaxSize = 51_200;
+        /** Null until set: the default is 51200, or maxRecordSize if that is smaller. */
+        private Integer aggregationMaxSize;
         private Duration recordMaxBufferedTime = Duration.ofMillis(100);
         private Duration recordTtl = Duration.ofSeconds(30);
         private int collectionMaxCount = MAX_COLLECTION_COUNT;
@@ -413,7 +416,7 @@ public final class Config {
             return this;
         }
 
-        /** Largest encoded aggregate in bytes, 64..maxRecordSize (default 51200). */
+        /** Largest encoded aggregate in bytes, 64..maxRecordSize (default 51200, or maxRecordSize if smaller). */
         public Builder aggregationMaxSize(int aggregationMaxSize) {
             this.aggregationMaxSize = aggregationMaxSize;
             return this;
@@ -563,7 +566,7 @@ public final class Config {
             }
             range("aggregationMaxCount", aggregationMaxCount, 1, MAX_AGGREGATION_COUNT);
             range("maxRecordSize", maxRecordSize, 1024, LARGE_MAX_RECORD_SIZE);
-            range("aggregationMaxSize", aggregationMaxSize, 64, maxRecordSize);
+            range("aggregationMaxSize", effectiveAggregationMaxSize(), 64, maxRecordSize);
             durationRange("recordTtl", recordTtl, Duration.ofMillis(100), Duration.ofDays(1));
             durationRange("recordMaxBufferedTime", recordMaxBufferedTime, Duration.ZERO, recordTtl);
             range("collectionMaxCount", collectionMaxCount, 1, MAX_COLLECTION_COUNT);
@@ -588,6 +591,10 @@ public final class Config {
             }
             durationRange("metricsUploadInterval", metricsUploadInterval, Duration.ofSeconds(1), Duration.ofHours(1));
             return new Config(this);
+        }
+
+        private int effectiveAggregationMaxSize() {
+            return aggregationMaxSize != null ? aggregationMaxSize : Math.min(DEFAULT_AGGREGATION_MAX_SIZE, maxRecordSize);
         }
 
         private static void range(String field, long value, long min, long max) {

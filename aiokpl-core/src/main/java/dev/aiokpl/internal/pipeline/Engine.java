@@ -224,17 +224,21 @@ public final class Engine implements Retrier.Outcomes {
         if (capacity.records() > 0) {
             LOG.warn("close(): {} records still outstanding after closeTimeout={}; failing them as {}",
                     capacity.records(), timeout, CLOSED);
-            CountDownLatch abortDone = new CountDownLatch(1);
-            post(() -> {
-                abort();
-                abortDone.countDown();
-            });
-            try {
-                if (!abortDone.await(5, TimeUnit.SECONDS)) {
-                    LOG.error("close(): the pipeline thread did not abort within 5 s");
+            if (thread == null) {
+                abort(); // never started (tests driving runOnce): nobody else owns the stages
+            } else {
+                CountDownLatch abortDone = new CountDownLatch(1);
+                post(() -> {
+                    abort();
+                    abortDone.countDown();
+                });
+                try {
+                    if (!abortDone.await(5, TimeUnit.SECONDS)) {
+                        LOG.error("close(): the pipeline thread did not abort within 5 s");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-            } catch (InterruptedException e) {
-                interrupted = true;
             }
         }
         stopping = true;
