@@ -548,8 +548,12 @@ public final class Engine implements Retrier.Outcomes {
     @Override
     public void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
         StreamPipeline sp = streams.get(kr.stream());
+        long giveUp = endNanos + StreamPipeline.DEFERRED_GIVE_UP_NANOS;
+        for (PendingRecord r : kr.records()) {
+            giveUp = Math.min(giveUp, r.arrivalNanos + ttlNanos); // never wait past a record's TTL
+        }
         sp.deferred.add(new StreamPipeline.Deferred(kr, shardId, sequenceNumber, startNanos, endNanos,
-                sp.shardMap.version(), endNanos + StreamPipeline.DEFERRED_GIVE_UP_NANOS));
+                sp.shardMap.version(), giveUp));
     }
 
     @Override
