@@ -90,7 +90,7 @@ public final class Collector {
     }
 
     private void emit() {
-        PutBatch batch = new PutBatch(stream, records, size);
+        PutBatch batch = new PutBatch(stream, records, size, maxCount, maxSize);
         reset();
         out.accept(batch);
     }

@@ -1,14 +1,18 @@
 package dev.aiokpl.internal.sender;
 
 import dev.aiokpl.internal.Ticker;
+import dev.aiokpl.internal.collector.Collector;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.record.KinesisRecord;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -23,6 +27,13 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * (the {@code maxConnections} knob); further batches wait in FIFO order. Each request carries the
  * {@code requestTimeout} as its API call timeout. Responses are handed to the {@link ResponseHandler}
  * through the pipeline executor, so they are handled on the pipeline thread.
+ *
+ * <p>When a connection frees up, the batches of the same stream that wait behind the next one are
+ * merged into its request, within the limits it was collected under (count, size, and
+ * {@link Collector#SHARD_BYTES_PER_REQUEST} per shard). Without this, a producer whose requests are
+ * slow (high latency, or many shards each closing a small request every {@code recordMaxBufferedTime})
+ * is capped at {@code maxInFlight / latency} requests per second whatever they hold, and records queue
+ * here until they expire.
  *
  * <p>Not thread-safe: owned by the pipeline thread.
  */
@@ -46,6 +57,9 @@ public final class Sender {
     private final Ticker ticker;
     private final Executor pipelineExecutor;
     private final ResponseHandler handler;
+    /** How many waiting batches one merge looks at, at most (keeps pump() cheap with long queues). */
+    static final int MAX_MERGE_SCAN = 1024;
+
     private final ArrayDeque<PutBatch> waiting = new ArrayDeque<>();
     private final Set<PutBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -65,11 +79,78 @@ public final class Sender {
         pump();
     }
 
-    /** Sends waiting batches while below the in-flight limit. */
+    /** Sends waiting batches while below the in-flight limit, merging those that fit together. */
     public void pump() {
         while (inFlight.size() < maxInFlight && !waiting.isEmpty()) {
-            send(waiting.poll());
+            PutBatch next = waiting.poll();
+            send(waiting.isEmpty() ? next : mergeWaiting(next));
         }
+    }
+
+    /**
+     * Takes into {@code head}'s request the batches of its stream that wait behind it, in order, while
+     * they fit; stops at the first one that does not, so a stream's entries keep their order.
+     */
+    private PutBatch mergeWaiting(PutBatch head) {
+        if (head.records().size() >= head.maxCount() || head.size() >= head.maxSize()) {
+            return head;
+        }
+        List<KinesisRecord> records = null;
+        Map<String, long[]> bytesByShard = null;
+        long size = head.size();
+        int scanned = 0;
+        Iterator<PutBatch> it = waiting.iterator();
+        while (it.hasNext() && scanned++ < MAX_MERGE_SCAN) {
+            PutBatch b = it.next();
+            if (!b.stream().equals(head.stream())) {
+                continue;
+            }
+            int count = (records == null ? head.records().size() : records.size()) + b.records().size();
+            if (count > head.maxCount() || size + b.size() > head.maxSize()) {
+                break;
+            }
+            if (bytesByShard == null) {
+                bytesByShard = bytesByShard(head.records());
+            }
+            if (!shardsFit(bytesByShard, b.records())) {
+                break;
+            }
+            if (records == null) {
+                records = new ArrayList<>(head.records());
+            }
+            for (KinesisRecord kr : b.records()) {
+                records.add(kr);
+                if (kr.predictedShard() != null) {
+                    bytesByShard.computeIfAbsent(kr.predictedShard(), k -> new long[1])[0] += kr.size();
+                }
+            }
+            size += b.size();
+            it.remove();
+        }
+        return records == null ? head
+                : new PutBatch(head.stream(), records, size, head.maxCount(), head.maxSize());
+    }
+
+    private static Map<String, long[]> bytesByShard(List<KinesisRecord> records) {
+        Map<String, long[]> bytes = new HashMap<>();
+        for (KinesisRecord kr : records) {
+            if (kr.predictedShard() != null) {
+                bytes.computeIfAbsent(kr.predictedShard(), k -> new long[1])[0] += kr.size();
+            }
+        }
+        return bytes;
+    }
+
+    /** Whether adding {@code more} keeps every shard already in the request within its per-request bytes. */
+    private static boolean shardsFit(Map<String, long[]> bytesByShard, List<KinesisRecord> more) {
+        Map<String, long[]> added = bytesByShard(more);
+        for (Map.Entry<String, long[]> e : added.entrySet()) {
+            long[] present = bytesByShard.get(e.getKey());
+            if (present != null && present[0] + e.getValue()[0] > Collector.SHARD_BYTES_PER_REQUEST) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Requests in flight. */
