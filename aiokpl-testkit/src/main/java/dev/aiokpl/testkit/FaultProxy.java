@@ -1,5 +1,7 @@
 package dev.aiokpl.testkit;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,13 +99,14 @@ public final class FaultProxy implements AutoCloseable {
      * One PutRecords entry as the proxy saw it.
      *
      * @param nanos     {@link System#nanoTime()} when it was decided
+     * @param request   the number of its PutRecords request (1, 2, ... in arrival order)
      * @param stream    the stream
      * @param shardId   its shard (known in rate-enforcing mode or from the emulator's answer), or null
      * @param bytes     partition key (UTF-8) + data bytes, as the service counts them
      * @param outcome   what happened to it
      * @param errorCode the injected or upstream error code, or null
      */
-    public record EntryEvent(long nanos, String stream, String shardId, int bytes, EntryOutcome outcome,
+    public record EntryEvent(long nanos, long request, String stream, String shardId, int bytes, EntryOutcome outcome,
             String errorCode) {
     }
 
@@ -147,16 +151,20 @@ public final class FaultProxy implements AutoCloseable {
     // decisions (guarded by this)
     private final Random random;
     private double throttleRate;
+    private final Map<String, Double> streamThrottleRates = new HashMap<>();
     private String recordErrorCode;
     private double recordErrorRate;
     private final Map<RequestFault, Double> requestFaultRates = new EnumMap<>(RequestFault.class);
     private final ArrayDeque<RequestFault> scripted = new ArrayDeque<>();
     private boolean enforceLimits;
     private volatile Duration responseDelay = Duration.ofSeconds(2);
+    private volatile Duration latency = Duration.ZERO;
 
     // stall (guarded by holdLock)
     private final Object holdLock = new Object();
     private boolean holding;
+    /** The only stream held, or null for all. */
+    private String holdOnly;
     private boolean resetHeld;
     private int heldNow;
     private long heldBytesNow;
@@ -231,6 +239,12 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
+    /** As {@link #throttleRecords(double)}, for one stream only (instead of the rate for all streams). */
+    public synchronized FaultProxy throttleRecords(String stream, double rate) {
+        streamThrottleRates.put(Objects.requireNonNull(stream, "stream"), checkRate(rate));
+        return this;
+    }
+
     /** Answers this share of PutRecords entries with {@code errorCode} (e.g. {@code InternalFailure}); not forwarded. */
     public synchronized FaultProxy failRecords(String errorCode, double rate) {
         this.recordErrorCode = Objects.requireNonNull(errorCode, "errorCode");
@@ -269,14 +283,25 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
-    /** Stops every injection (held requests stay held: {@link #release()} them). */
+    /**
+     * Answers every PutRecords that takes the per-record path this much later than the emulator does
+     * (a slow service, not a fault: the answer still comes). Default zero.
+     */
+    public FaultProxy latency(Duration latency) {
+        this.latency = Objects.requireNonNull(latency, "latency");
+        return this;
+    }
+
+    /** Stops every injection and the added latency (held requests stay held: {@link #release()} them). */
     public synchronized FaultProxy clearFaults() {
         throttleRate = 0;
+        streamThrottleRates.clear();
         recordErrorCode = null;
         recordErrorRate = 0;
         requestFaultRates.clear();
         scripted.clear();
         enforceLimits = false;
+        latency = Duration.ZERO;
         return this;
     }
 
@@ -284,8 +309,14 @@ public final class FaultProxy implements AutoCloseable {
 
     /** From now on, PutRecords requests are held unanswered (and not forwarded) until released. */
     public void hold() {
+        hold(null);
+    }
+
+    /** As {@link #hold()}, for the PutRecords requests of one stream only (null: every stream). */
+    public void hold(String stream) {
         synchronized (holdLock) {
             holding = true;
+            holdOnly = stream;
             resetHeld = false;
         }
     }
@@ -425,21 +456,22 @@ public final class FaultProxy implements AutoCloseable {
             write(out, r.status, r.headers, r.body);
             return true;
         }
-        putRecordsRequests.incrementAndGet();
+        long requestNumber = putRecordsRequests.incrementAndGet();
+        // Held before parsing: a held request costs this JVM its body's bytes only (see heldBytes()).
+        if (!awaitRelease(request.body)) {
+            reset(socket);
+            return false;
+        }
         ObjectNode body = (ObjectNode) json.readTree(request.body);
         String stream = body.path("StreamName").asText(null);
         ArrayNode entries = (ArrayNode) body.path("Records");
         entriesReceived.addAndGet(entries.size());
         RequestFault fault = pickRequestFault();
-        if (!awaitRelease(request.body.length)) {
-            reset(socket);
-            return false;
-        }
         if (fault != null) {
             requestFaults.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
             return injectRequestFault(socket, request, out, fault, stream, entries.size());
         }
-        return perRecord(request, out, body, stream, entries);
+        return perRecord(request, out, body, stream, entries, requestNumber);
     }
 
     private boolean injectRequestFault(Socket socket, Request request, OutputStream out, RequestFault fault,
@@ -490,8 +522,8 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private boolean perRecord(Request request, OutputStream out, ObjectNode body, String stream, ArrayNode entries)
-            throws IOException {
+    private boolean perRecord(Request request, OutputStream out, ObjectNode body, String stream, ArrayNode entries,
+            long requestNumber) throws IOException {
         int n = entries.size();
         String[] codes = new String[n];
         String[] shards = new String[n];
@@ -509,7 +541,8 @@ public final class FaultProxy implements AutoCloseable {
                             ? new BigInteger(e.get("ExplicitHashKey").asText()) : HashKeys.of(key);
                     shards[i] = shardLimits.shardOf(stream, hash, now);
                 }
-                if (throttleRate > 0 && random.nextDouble() < throttleRate) {
+                double throttle = streamThrottleRates.getOrDefault(stream, throttleRate);
+                if (throttle > 0 && random.nextDouble() < throttle) {
                     codes[i] = THROTTLED;
                 } else if (recordErrorCode != null && recordErrorRate > 0 && random.nextDouble() < recordErrorRate) {
                     codes[i] = recordErrorCode;
@@ -550,7 +583,7 @@ public final class FaultProxy implements AutoCloseable {
                 failed++;
                 rejected++;
                 entriesRejected.computeIfAbsent(codes[i], k -> new AtomicLong()).incrementAndGet();
-                entryLog.add(new EntryEvent(now, stream, shards[i], sizes[i], EntryOutcome.REJECTED, codes[i]));
+                entryLog.add(new EntryEvent(now, requestNumber, stream, shards[i], sizes[i], EntryOutcome.REJECTED, codes[i]));
                 continue;
             }
             JsonNode u = upstreamRecords.get(next++);
@@ -559,10 +592,10 @@ public final class FaultProxy implements AutoCloseable {
             String shard = shards[i] != null ? shards[i] : u == null ? null : u.path("ShardId").asText(null);
             if (upstreamCode != null) {
                 failed++;
-                entryLog.add(new EntryEvent(now, stream, shard, sizes[i], EntryOutcome.FAILED_UPSTREAM, upstreamCode));
+                entryLog.add(new EntryEvent(now, requestNumber, stream, shard, sizes[i], EntryOutcome.FAILED_UPSTREAM, upstreamCode));
             } else {
                 entriesAccepted.incrementAndGet();
-                entryLog.add(new EntryEvent(now, stream, shard, sizes[i], EntryOutcome.ACCEPTED, null));
+                entryLog.add(new EntryEvent(now, requestNumber, stream, shard, sizes[i], EntryOutcome.ACCEPTED, null));
             }
         }
         if (rejected > 0) {
@@ -570,6 +603,10 @@ public final class FaultProxy implements AutoCloseable {
         }
         answer.put("FailedRecordCount", failed);
         answer.set("Records", records);
+        Duration added = latency;
+        if (!added.isZero()) {
+            sleep(added);
+        }
         writeJson(out, 200, answer);
         return true;
     }
@@ -588,9 +625,15 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Waits while requests are held; false when the held request must be dropped. */
-    private boolean awaitRelease(int bytes) {
+    private boolean awaitRelease(byte[] body) throws IOException {
+        String only;
         synchronized (holdLock) {
-            if (!holding) {
+            only = holding ? holdOnly : null;
+        }
+        boolean mine = only == null || only.equals(streamNameOf(body));
+        int bytes = body.length;
+        synchronized (holdLock) {
+            if (!holding || !mine) {
                 return !closed;
             }
             heldRequests.incrementAndGet();
@@ -608,6 +651,24 @@ public final class FaultProxy implements AutoCloseable {
                 heldBytesNow -= bytes;
             }
             return !resetHeld && !closed;
+        }
+    }
+
+    /** The StreamName of a PutRecords body, read without building the records. */
+    private String streamNameOf(byte[] body) throws IOException {
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("StreamName".equals(field) && value == JsonToken.VALUE_STRING) {
+                    return p.getText();
+                }
+                p.skipChildren();
+            }
+            return null;
         }
     }
 
