@@ -57,9 +57,19 @@ final class Ledger {
         }
     }
 
-    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong ids;
     private final List<Sent> sent = Collections.synchronizedList(new ArrayList<>());
     private final long startNanos = System.nanoTime();
+
+    /** A ledger whose record ids start at 0. */
+    Ledger() {
+        this(0);
+    }
+
+    /** A ledger whose record ids start at {@code firstId} (two ledgers writing one stream need distinct ids). */
+    Ledger(long firstId) {
+        this.ids = new AtomicLong(firstId);
+    }
 
     /** The data of record {@code id}: {@code "id=<id>;"} then filler derived from the id, {@code size} bytes at least the prefix. */
     static byte[] data(long id, int size) {
