@@ -12,8 +12,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -151,7 +153,7 @@ final class Ledger {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 incomplete++; // a future must never complete exceptionally: count it as not completed normally
             }
         }
@@ -272,7 +274,7 @@ final class Ledger {
          * outcome the producer could not know (one of {@code unknownOutcomeCodes}): such a copy would be
          * the producer's fault.
          */
-        List<Long> unexplainedCopies(java.util.Set<String> unknownOutcomeCodes) {
+        List<Long> unexplainedCopies(Set<String> unknownOutcomeCodes) {
             List<Long> out = new ArrayList<>();
             List<Long> suspects = new ArrayList<>(duplicated);
             suspects.addAll(failedButStored);

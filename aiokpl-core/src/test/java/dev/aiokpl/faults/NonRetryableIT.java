@@ -14,6 +14,7 @@ import dev.aiokpl.testkit.StreamReader;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,7 +107,7 @@ class NonRetryableIT {
     private static void assertFailedFast(Ledger ledger, Ledger.Verdict v, String code) {
         System.out.println("non-retryable " + code + ": " + v + ", slowest " + slowest(ledger));
         assertThat(v.incomplete()).isZero();
-        assertThat(v.failedByCode()).containsExactly(java.util.Map.entry(code, (long) RECORDS));
+        assertThat(v.failedByCode()).containsExactly(Map.entry(code, (long) RECORDS));
         assertThat(v.failedButStored()).isEmpty();
         assertThat(v.maxAttempts()).isEqualTo(1);
         assertThat(slowest(ledger)).isLessThan(FAIL_FAST);

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
@@ -27,7 +28,7 @@ final class Scenarios {
      * Error codes after which a record may be in the stream although the producer retries it: the request
      * reached the service, or may have, but no usable answer came back.
      */
-    static final java.util.Set<String> UNKNOWN_OUTCOME_CODES = java.util.Set.of("ApiCallTimeoutException",
+    static final Set<String> UNKNOWN_OUTCOME_CODES = Set.of("ApiCallTimeoutException",
             "ApiCallAttemptTimeoutException", "SdkClientException", "ResponseCountMismatch");
 
     private Scenarios() {

@@ -8,10 +8,15 @@ import dev.aiokpl.RecordResult;
 import dev.aiokpl.testkit.FaultProxy;
 import dev.aiokpl.testkit.IntegrationTest;
 import dev.aiokpl.testkit.KinesisEmulator;
+import dev.aiokpl.testkit.ReadRecord;
 import dev.aiokpl.testkit.StreamReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -83,7 +88,7 @@ class ShutdownIT {
             }
             Ledger.Verdict heldV = heldLedger.verify(StreamReader.readAll(reader, held));
             Ledger.Verdict throttledV = throttledLedger.verify(StreamReader.readAll(reader, throttled));
-            List<dev.aiokpl.testkit.ReadRecord> openRead = StreamReader.readAll(reader, open);
+            List<ReadRecord> openRead = StreamReader.readAll(reader, open);
             Ledger.Verdict deliveredV = deliveredLedger.verify(openRead);
             Ledger.Verdict bufferedV = bufferedLedger.verify(openRead);
             System.out.println("close: " + closing.toMillis() + " ms; threads before " + threadsBefore + ", after "
@@ -92,8 +97,8 @@ class ShutdownIT {
 
             assertThat(closing).isLessThan(CLOSE_TIMEOUT.plusSeconds(2));
             assertThat(threadsAfter).as("aiokpl- threads alive after close()").isEmpty();
-            assertThat(heldV.failedByCode()).containsExactly(java.util.Map.entry("Closed", 2L * PER_STAGE));
-            assertThat(throttledV.failedByCode()).containsExactly(java.util.Map.entry("Closed", 2L * PER_STAGE));
+            assertThat(heldV.failedByCode()).containsExactly(Map.entry("Closed", 2L * PER_STAGE));
+            assertThat(throttledV.failedByCode()).containsExactly(Map.entry("Closed", 2L * PER_STAGE));
             RecordResult r = throttledV.result(throttledLedger.sent().get(0).id);
             assertThat(r.attempts().size()).isGreaterThan(3);
             assertThat(r.attempts().get(r.attempts().size() - 1).errorMessage())
@@ -117,9 +122,9 @@ class ShutdownIT {
         long sent = 0;
         long confirmed = 0;
         long retried = 0;
-        java.util.Map<String, Long> failed = new java.util.TreeMap<>();
-        java.util.List<Long> lost = new java.util.ArrayList<>();
-        java.util.List<Long> duplicated = new java.util.ArrayList<>();
+        Map<String, Long> failed = new TreeMap<>();
+        List<Long> lost = new ArrayList<>();
+        List<Long> duplicated = new ArrayList<>();
         long extra = 0;
         for (Ledger.Verdict v : vs) {
             sent += v.sent();
@@ -131,7 +136,7 @@ class ShutdownIT {
             extra += v.extraCopies();
         }
         return new Ledger.Verdict(sent, confirmed, failed, 0, lost, duplicated, extra, List.of(), List.of(), 0, 0,
-                retried, java.util.Map.of(), 0, java.util.Map.of());
+                retried, Map.of(), 0, Map.of());
     }
 
     private static Set<String> aiokplThreads() {
@@ -139,6 +144,6 @@ class ShutdownIT {
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(n -> n.startsWith("aiokpl-"))
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 }
