@@ -48,7 +48,11 @@ import picocli.CommandLine.Spec;
                 + " the whole stream is read back, so use an empty one.",
             "",
             "Exits 0 only if every record sent was read back."},
-        footer = {"", "Example:", "  ./aiokpl demo --records 100000"})
+        footer = {"", "With the emulator the producer settings default to CollectionMaxSize 512 KiB,"
+                + " MaxConnections 4, RequestTimeout 30 s and MaxOutstandingRecords 20000: kinesis-local"
+                + " handles a few hundred KB to 2 MB of records per second, so a full 5 MiB request can outlast"
+                + " the 6 s default timeout and come back as duplicates when retried. Options and --config"
+                + " override them.", "", "Example:", "  ./aiokpl demo --records 100000"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Bytes of a record's header: run id, '-', 10-digit index, '-'. */
@@ -115,17 +119,17 @@ final class DemoCommand implements Callable<Integer> {
     private int run(Io io, Target target, TotalsSink sink) {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String name = target.stream();
-        io.err().printf(Locale.ROOT, "sending %d records of %d bytes (%d partition keys) to %s at %s%n",
-                records, recordSize, keys, name, target.where());
+        io.err().printf(Locale.ROOT, "sending %d records of %d bytes (%d partition keys) to %s%s%n",
+                records, recordSize, keys, name, target.local() ? "" : " at " + target.where());
         Run run = new Run(io, target.config(), sink, "demo", records, Progress.modeFor(io, true), false);
         main.guard().onSignal(() -> {
             long outstanding = run.stopOnSignal(SIGNAL_FLUSH_BOUND);
             if (!run.claimReport()) {
                 return false;
             }
-            io.err().println("interrupted: partial summary (" + outstanding
-                    + " record(s) still outstanding, not confirmed; not read back)");
-            sendSummary(io.out(), run);
+            io.err().println("interrupted: partial summary (" + Run.interruptedNote(outstanding)
+                    + "; the stream was not read back)");
+            printSummary(io.out(), run, sendTable(run));
             target.stopEmulator();
             return true;
         });
@@ -146,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
                 return false;
             }
             io.err().println("interrupted while reading the stream back: summary of the sending");
-            sendSummary(io.out(), run);
+            printSummary(io.out(), run, sendTable(run));
             target.stopEmulator();
             return true;
         });
@@ -163,12 +167,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         main.guard().onSignal(() -> false);
         PrintStream out = io.out();
-        sendSummary(out, run);
-        new Table()
+        printSummary(out, run, sendTable(run)
                 .row("Kinesis records read", v.kinesisRecords)
                 .row("user records read", read.size())
-                .row("read back in", Table.decimal(readSeconds), "s")
-                .print(out);
+                .row("read back in", Table.decimal(readSeconds), "s"));
         if (v.foreign > 0) {
             out.println("note: " + v.foreign + " record(s) in the stream were not sent by this run");
         }
@@ -188,7 +190,8 @@ final class DemoCommand implements Callable<Integer> {
         return missing == 0 ? 0 : Main.FAILED;
     }
 
-    private static void sendSummary(PrintStream out, Run run) {
+    /** The sending's numbers, the read-back's rows added by the caller. */
+    private static Table sendTable(Run run) {
         RunStats s = run.stats();
         Table table = new Table()
                 .row("records sent", s.accepted())
@@ -203,12 +206,16 @@ final class DemoCommand implements Callable<Integer> {
             table.row("aggregation ratio", Table.decimal((double) s.succeeded() / kinesisRecords),
                     "user records per Kinesis record");
         }
-        table.row("put-to-confirm p50", Table.millis(s.latency().percentileMicros(50)), "ms")
+        return table.row("put-to-confirm p50", Table.millis(s.latency().percentileMicros(50)), "ms")
                 .row("put-to-confirm p99", Table.millis(s.latency().percentileMicros(99)), "ms")
                 .row("records/s", Math.round(s.succeeded() / s.elapsedSeconds()))
                 .row("send time", Table.decimal(s.elapsedSeconds()), "s");
+    }
+
+    private static void printSummary(PrintStream out, Run run, Table table) {
         out.println("demo summary:");
         table.print(out);
+        RunStats s = run.stats();
         for (String code : s.failedByCode().keySet()) {
             out.println("  first " + code + ": " + s.firstMessage(code));
         }

@@ -20,13 +20,20 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "aiokpl",
         mixinStandardHelpOptions = true,
+        commandListHeading = "%nCommands:%n",
+        optionListHeading = "%nOptions:%n",
         versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "aiokpl: a pure-Java Kinesis producer (aggregation, shard prediction, rate limiting,"
                 + " batching, retries) on the command line.",
         subcommands = {DemoCommand.class, PutCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 a record failed or went missing (or an error), 2 bad arguments,"
-                + " 130 interrupted.",
+        footer = {"", "Examples:",
+                "  ./aiokpl demo                  (local round trip, 100000 records)",
+                "  ./aiokpl put --stream events --partition-key-field user_id events.jsonl",
+                "  ./aiokpl bench --duration 30s --json",
+                "", "Exit codes: 0 success, 1 a record failed or went missing (or an error), 2 bad arguments,"
+                + " 130 interrupted (Ctrl-C: the records already accepted are flushed, for up to 10 s, and a"
+                + " partial summary is printed).",
                 "Run 'aiokpl COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         header = "Send newline-delimited records (JSON lines or raw lines) from a file or standard input.",
         synopsisHeading = "%nUsage: ",
         descriptionHeading = "%n",
+        parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
         customSynopsis = {"aiokpl put --stream=STREAM [--region=REGION] [--endpoint=URL]",
             "                  [--partition-key-field=FIELD | --partition-key-random]",
@@ -74,6 +75,7 @@ final class PutCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nConnection:%n", order = 1)
     ConnectionOptions connection = new ConnectionOptions();
 
+    /** Where partition keys come from: at most one of a JSON field and random keys. */
     static final class KeyOptions {
         @Option(names = "--partition-key-field", paramLabel = "FIELD",
                 description = "Read lines as JSON; the partition key is this field's value.")
@@ -112,6 +114,9 @@ final class PutCommand implements Callable<Integer> {
         LineParser parser = new LineParser(keys.field, keys.random, explicitHashKeyField);
         boolean stdin = input == null || input.equals("-");
         InputStream in = stdin ? io.in() : open(Path.of(input));
+        if (stdin && io.in() == System.in && System.console() != null) {
+            io.err().println("reading records from standard input, one per line; end with Ctrl-D");
+        }
         try (in; AdminClient admin = new AdminClient(config)) {
             admin.requireStream(stream);
             return send(io, config, sink, parser, in);
@@ -127,8 +132,8 @@ final class PutCommand implements Callable<Integer> {
             if (!run.claimReport()) {
                 return false;
             }
-            io.err().println("interrupted after line " + lines.get() + ": partial summary (" + outstanding
-                    + " record(s) still outstanding, not confirmed)");
+            io.err().println("interrupted after line " + lines.get() + ": partial summary ("
+                    + Run.interruptedNote(outstanding) + ")");
             report(io, run, lines.get(), records.get(), outstanding);
             return true;
         });

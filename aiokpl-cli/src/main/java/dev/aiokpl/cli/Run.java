@@ -30,6 +30,7 @@ final class Run implements AutoCloseable {
     private final TotalsSink sink;
     private final AtomicBoolean reportClaimed = new AtomicBoolean();
     private volatile boolean stopping;
+    private long warmUpKinesisRecords;
 
     /**
      * Creates the producer and starts the progress display.
@@ -49,9 +50,9 @@ final class Run implements AutoCloseable {
         return stats;
     }
 
-    /** Kinesis records put (complete after {@link #finish()}). */
+    /** Kinesis records put for the counted records (complete after {@link #finish()}). */
     long kinesisRecordsPut() {
-        return sink.kinesisRecordsPut();
+        return Math.max(0, sink.kinesisRecordsPut() - warmUpKinesisRecords);
     }
 
     /** Whether a signal asked the run to stop. */
@@ -92,6 +93,21 @@ final class Run implements AutoCloseable {
             // Counted by the callback.
         }
         return !stopping;
+    }
+
+    /**
+     * Sends one record that is not counted, waits for it, and restarts the clock: a benchmark's
+     * warm-up (shard map, connection), see {@link #putAndWait}.
+     *
+     * @return its result (a success made exactly one Kinesis record, left out of {@link #kinesisRecordsPut()})
+     */
+    RecordResult warmUp(String stream, String partitionKey, byte[] data) {
+        RecordResult result = producer.putRecord(stream, partitionKey, data).join();
+        if (result.successful()) {
+            warmUpKinesisRecords = 1;
+        }
+        stats.restartClock();
+        return result;
     }
 
     /** Hands the record over; returns a future completed after it was counted, or null if stopping. */
@@ -172,10 +188,22 @@ final class Run implements AutoCloseable {
         return reportClaimed.compareAndSet(false, true);
     }
 
-    /** Stops the display and closes the producer (after an error). */
+    /**
+     * Stops the display and closes the producer (after an error, or when the main thread leaves on
+     * a signal: then the signal handler draws the final state once its flush is done).
+     */
     @Override
     public void close() {
-        progress.stop();
+        if (!stopping) {
+            progress.stop();
+        }
         producer.close();
+    }
+
+    /** How a partial summary starts: what the numbers below it leave out. */
+    static String interruptedNote(long outstanding) {
+        return outstanding == 0
+                ? "every record sent was confirmed or failed"
+                : outstanding + " record(s) still outstanding after the flush wait are not counted";
     }
 }

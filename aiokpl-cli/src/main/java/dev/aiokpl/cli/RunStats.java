@@ -30,7 +30,7 @@ final class RunStats {
     private final ConcurrentHashMap<String, String> firstMessageByCode = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final LatencyHistogram latency = new LatencyHistogram();
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private volatile long endNanos;
 
     /** @param keepFailures whether to keep every failure (for put's report), not only counts */
@@ -59,6 +59,11 @@ final class RunStats {
         if (keepFailures) {
             failures.add(new Failure(position, code, errorMessage == null ? "" : errorMessage));
         }
+    }
+
+    /** Starts the clock again (after a warm-up that is not part of the measurement). */
+    void restartClock() {
+        startNanos = System.nanoTime();
     }
 
     /** Marks the end of the run (idempotent: the first call counts). */
