@@ -79,7 +79,7 @@ final class ItSupport {
      * Waits until the producer has loaded the stream's shard map, and returns the probe records
      * it put to find out (they are in the stream: count them as sent).
      *
-     * <p>Why: records put before the first map is READY wait for it at most 2 s, then go out
+     * <p>Why: records put before the first map is READY wait for it at most 10 s, then go out
      * un-aggregated without a predicted shard; a cold producer on a busy machine can take that
      * long for its first ListShards. The delivery tests check aggregation and must not depend on
      * that race ({@link FirstBurstIT} covers the cold start on its own).

@@ -31,10 +31,11 @@ final class StreamPipeline {
     static final long DEFERRED_GIVE_UP_NANOS = 10_000_000_000L;
     /**
      * Records that arrive while a stream's shard map is being (re)loaded wait for it up to this long
-     * (or their own deadline, if later), unless loading fails: a cold SDK client takes a few hundred
-     * milliseconds for its first call, and records sent meanwhile could not be aggregated.
+     * (or their own deadline, if later; and at most a third of {@code recordTtl}), unless loading
+     * fails: a cold SDK client takes from a few hundred milliseconds to seconds for its first call on
+     * a busy host, and records sent meanwhile could be neither aggregated nor rate-limited per shard.
      */
-    static final long MAP_WAIT_NANOS = 2_000_000_000L;
+    static final long MAX_MAP_WAIT_NANOS = 10_000_000_000L;
 
     final String stream;
     final ShardMap shardMap;
@@ -49,6 +50,7 @@ final class StreamPipeline {
     /** User records of this stream accepted by the pipeline thread and not yet terminal (for UserRecordsPending). */
     long pending;
     private final long ttlNanos;
+    private final long mapWaitNanos;
     private final Engine engine;
     private long now;
 
@@ -59,6 +61,7 @@ final class StreamPipeline {
         this.shardMap = shardMap;
         this.engine = engine;
         this.ttlNanos = ttlNanos;
+        this.mapWaitNanos = Math.min(MAX_MAP_WAIT_NANOS, ttlNanos / 3);
         this.limiter = new Limiter(rateLimit);
         this.collector = new Collector(stream, collectionMaxCount, collectionMaxSize, sender);
         this.aggregator = new Aggregator(aggregationEnabled, aggregationMaxCount, aggregationMaxSize,
@@ -122,7 +125,7 @@ final class StreamPipeline {
     /** When a record waiting for the shard map stops waiting and goes out without a prediction. */
     private long releaseTime(PendingRecord r) {
         boolean loadPending = (shardMap.version() == 0 || shardMap.loading()) && shardMap.lastError() == null;
-        return loadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + MAP_WAIT_NANOS) : r.deadlineNanos;
+        return loadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + mapWaitNanos) : r.deadlineNanos;
     }
 
     private void expiredWhileLimited(KinesisRecord kr) {

@@ -128,7 +128,7 @@ class EngineTest {
     }
 
     @Test
-    void recordsWaitUpToTwoSecondsForASlowFirstMapThenGoRawWithoutPrediction() {
+    void recordsWaitUpToTenSecondsForASlowFirstMapThenGoRawWithoutPrediction() {
         client.holdListShards(true);
         engine();
         List<CompletableFuture<RecordResult>> futures = List.of(put("k1"), put("k2", "42"), put("k3"));
@@ -136,11 +136,11 @@ class EngineTest {
         ticker.advance(Duration.ofMillis(100));
         engine.runOnce();
         assertThat(client.putRecordsRequests()).as("the first map is worth waiting for past the deadline").isEmpty();
-        ticker.advance(Duration.ofMillis(1899));
+        ticker.advance(Duration.ofMillis(9899));
         engine.runOnce();
         assertThat(client.putRecordsRequests()).isEmpty();
 
-        ticker.advance(Duration.ofMillis(1)); // 2 s after arrival
+        ticker.advance(Duration.ofMillis(1)); // 10 s (a third of the default recordTtl) after arrival
         engine.runOnce();
         assertSentRawWithoutPrediction(futures);
     }
