@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The in-process JMH pipeline benchmark on one core, with the GC profiler (B/op):
+# The in-process JMH pipeline benchmark on one core, with the GC profiler (B/op) and CPU time
+# per operation (cpu.time.norm):
 #
 #   bash scripts/bench-jmh.sh                 Pipeline, both callback modes
 #   bash scripts/bench-jmh.sh Codec           any other JMH selector and options
@@ -15,4 +16,5 @@ fi
 if [[ $# -eq 0 ]]; then
   set -- Pipeline
 fi
-exec taskset -c "${BENCH_CPU:-0}" java -jar "$ROOT/aiokpl-bench/target/benchmarks.jar" "$@" -prof gc
+exec taskset -c "${BENCH_CPU:-0}" java -jar "$ROOT/aiokpl-bench/target/benchmarks.jar" "$@" \
+  -prof gc -prof dev.aiokpl.bench.CpuTimeProfiler

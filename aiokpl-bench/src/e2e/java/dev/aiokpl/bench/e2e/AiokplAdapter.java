@@ -25,6 +25,10 @@ final class AiokplAdapter implements ProducerRun.Adapter {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .recordMaxBufferedTime(Duration.ofMillis(100))
                 .rateLimit(rateLimit)
+                // The KPL never blocks (its queue is unbounded); here putRecord blocks at
+                // maxOutstandingRecords (100 000) for as long as the run may take, instead of
+                // failing after the default 10 s.
+                .maxBlockTime(Duration.ofMinutes(5))
                 .build());
     }
 

@@ -56,7 +56,7 @@ import software.amazon.awssdk.utils.AttributeMap;
  *
  * <p>Options: {@code --rounds 5 --records 200000 --bytes 200 --keys 256 --producers aiokpl,kpl,sdk
  * --work DIR --kinesalite PATH/cli.js --scripts DIR --rate-limit N --sdk-in-flight 8
- * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --prime --jfr} ({@code --prime}: each
+ * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --max-outstanding 0 --prime --jfr} ({@code --prime}: each
  * producer sends one record and waits for it before the clock starts; {@code --warmup}: rounds
  * of a quarter of the records first, not counted; {@code --jfr}: record the aiokpl runs with JFR into
  * {@code DIR/jfr}; numbers from such an invocation include the recorder's overhead).
@@ -173,6 +173,10 @@ public final class E2eBenchmark {
         b.append("- start: ").append(options.containsKey("prime")
                 ? "primed (record 0 sent alone and confirmed before the clock starts: steady state)"
                 : "cold (the clock starts with the producer just created, as an application's first burst)").append("\n");
+        b.append("- records the harness keeps outstanding at most: ")
+                .append(options.getOrDefault("max-outstanding", "0").equals("0") ? "no limit (aiokpl blocks at its own "
+                        + "maxOutstandingRecords = 100 000; the KPL takes everything)" : options.get("max-outstanding"))
+                .append("\n");
         b.append("- rateLimit (aiokpl and KPL): ").append(rateLimit()).append("; sdk requests in flight: ")
                 .append(options.getOrDefault("sdk-in-flight", "8")).append("\n");
         Process v = new ProcessBuilder(javaExe(), "-version").redirectErrorStream(true).start();
@@ -313,6 +317,10 @@ public final class E2eBenchmark {
         cmd.addAll(jvmFlags);
         cmd.add("-Daws.cborEnabled=false");
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        // One line per shard map load, with the time, to see how long a cold start waits for it.
+        cmd.add("-Dorg.slf4j.simpleLogger.log.dev.aiokpl.internal.shardmap=debug");
+        cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
         if (jfr && producer.equals("aiokpl")) {
             Files.createDirectories(work.resolve("jfr"));
             cmd.add("-XX:StartFlightRecording=settings=profile,filename="
@@ -323,7 +331,8 @@ public final class E2eBenchmark {
                 "bytes=" + bytes, "keys=" + keys, "nonce=" + nonce, "rateLimit=" + rateLimit(),
                 "cloudwatchPort=" + freePort(), "kplTempDir=" + work.resolve("kpl-tmp"),
                 "sdkInFlight=" + options.getOrDefault("sdk-in-flight", "8"),
-                "timeoutSeconds=" + (runTimeoutSeconds - 30), "prime=" + options.containsKey("prime")));
+                "timeoutSeconds=" + (runTimeoutSeconds - 30), "prime=" + options.containsKey("prime"),
+                "maxOutstanding=" + options.getOrDefault("max-outstanding", "0")));
         Files.createDirectories(work.resolve("kpl-tmp"));
         Path log = work.resolve("logs/" + target + "-" + (round <= 0 ? "w" + -round : "r" + round) + "-" + producer + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -408,6 +417,7 @@ public final class E2eBenchmark {
                         URI.create("https://127.0.0.1:" + port + "/stats?stream=" + stream))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         Map<String, Long> stats = new LinkedHashMap<>();
+        Files.writeString(work.resolve("logs/" + stream + ".stats"), response.body());
         for (String line : response.body().split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
@@ -492,6 +502,11 @@ public final class E2eBenchmark {
             return kinesisRecords == 0 ? Double.NaN : 100.0 * rawKinesisRecords / kinesisRecords;
         }
 
+        /** Un-aggregated Kinesis records per user record, in percent: the share of user records sent raw. */
+        double rawUserShare() {
+            return 100.0 * rawKinesisRecords / num("records");
+        }
+
         double endpointCpuSeconds() {
             return endpointCpuNanos / 1e9;
         }
@@ -513,7 +528,7 @@ public final class E2eBenchmark {
         static String table(List<Row> rows) {
             StringBuilder b = new StringBuilder();
             b.append("| round | producer | records/s | CPU s | CPU-µs/rec | send-phase CPU-µs/rec | peak RSS MB "
-                    + "| p50 ms | p99 ms | Kinesis rec / user rec | un-aggregated % | arrived | lost | dup | re-sent "
+                    + "| p50 ms | p99 ms | Kinesis rec / user rec | un-aggregated % of Kinesis rec | arrived | lost | dup | re-sent "
                     + "| failed | endpoint CPU s |\n");
             b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (Row r : rows) {
@@ -542,8 +557,9 @@ public final class E2eBenchmark {
             StringBuilder b = new StringBuilder();
             b.append("| producer (median of ").append(rows.stream().filter(r -> r.producer.equals(producers.get(0))).count())
                     .append(") | records/s | × KPL | CPU s | CPU-µs/rec | KPL ÷ this | send-phase CPU-µs/rec "
-                            + "| peak RSS MB | p50 ms | p99 ms | Kinesis rec / user rec | un-aggregated % | lost + dup (all runs) | failed (all runs) |\n");
-            b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                            + "| peak RSS MB | p50 ms | p99 ms | Kinesis rec / user rec | un-aggregated % of Kinesis rec | user rec sent un-aggregated % "
+                    + "| lost + dup (all runs) | failed (all runs) |\n");
+            b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             double kplRate = median(rows, "kpl", Row::recordsPerSecond);
             double kplCpu = median(rows, "kpl", Row::cpuMicrosPerRecord);
             for (String p : producers) {
@@ -552,11 +568,11 @@ public final class E2eBenchmark {
                 long lost = rows.stream().filter(r -> r.producer.equals(p))
                         .mapToLong(r -> (long) r.num("records") - r.arrived + r.duplicates + r.foreign).sum();
                 long failed = rows.stream().filter(r -> r.producer.equals(p)).mapToLong(r -> (long) r.num("failed")).sum();
-                b.append(String.format("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.4f | %.2f | %d | %d |%n",
+                b.append(String.format("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.4f | %.2f | %.2f | %d | %d |%n",
                         p, rate, rate / kplRate, median(rows, p, Row::cpuSeconds), cpu, kplCpu / cpu,
                         median(rows, p, Row::cpuSendMicrosPerRecord), median(rows, p, Row::rssMb),
                         median(rows, p, Row::p50Ms), median(rows, p, Row::p99Ms), median(rows, p, Row::kinesisPerUser),
-                        median(rows, p, Row::rawShare), lost, failed));
+                        median(rows, p, Row::rawShare), median(rows, p, Row::rawUserShare), lost, failed));
             }
             return b.toString();
         }

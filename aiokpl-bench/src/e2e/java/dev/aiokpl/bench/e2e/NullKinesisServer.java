@@ -47,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
@@ -62,8 +63,9 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
  * prediction confirmed. Other operations answer 400 and are logged.
  *
  * <p>It counts, per stream: requests, Kinesis records, those not aggregated (no {@code F3 89 9A C2}
- * magic) and user records (sub-records of aggregates are counted by walking the protobuf); a
- * {@code GET /stats?stream=NAME} answers them as {@code key=value} lines. Started by
+ * magic) and user records (sub-records of aggregates are counted by walking the protobuf), and
+ * requests per operation over all streams; a {@code GET /stats?stream=NAME} answers them as
+ * {@code key=value} lines. Started by
  * {@link E2eBenchmark} in its own JVM, so its CPU is not charged to the producer under test; it
  * prints {@code LISTENING <port>} once ready and exits when its parent process does.
  *
@@ -100,6 +102,7 @@ public final class NullKinesisServer {
     private final String[] shardIds;
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Stats> stats = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> operations = new ConcurrentHashMap<>();
     private final long created = System.currentTimeMillis() / 1000;
 
     NullKinesisServer(int shards) {
@@ -160,6 +163,7 @@ public final class NullKinesisServer {
             } else {
                 String target = request.headers().get("X-Amz-Target");
                 String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
+                operations.computeIfAbsent(operation, k -> new LongAdder()).increment();
                 try {
                     answer = answer(operation, body);
                     if (answer == null) {
@@ -258,7 +262,9 @@ public final class NullKinesisServer {
         Stats s = stats.getOrDefault(stream, new Stats());
         return "requests=" + s.requests.sum() + "\nkinesisRecords=" + s.kinesisRecords.sum()
                 + "\nrawKinesisRecords=" + s.rawKinesisRecords.sum() + "\nuserRecords=" + s.userRecords.sum()
-                + "\ndataBytes=" + s.dataBytes.sum() + "\n";
+                + "\ndataBytes=" + s.dataBytes.sum() + "\n"
+                + operations.entrySet().stream().map(e -> "operation." + e.getKey() + "=" + e.getValue().sum() + "\n")
+                        .sorted().collect(Collectors.joining());
     }
 
     private static String streamName(byte[] body) throws IOException {

@@ -1,11 +1,13 @@
 package dev.aiokpl.bench.e2e;
 
+import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Arguments, all {@code key=value}: {@code producer} (aiokpl, kpl, sdk), {@code port},
  * {@code stream}, {@code records}, {@code bytes}, {@code keys}, {@code nonce}, {@code rateLimit},
  * {@code cloudwatchPort}, {@code kplTempDir}, {@code sdkInFlight}, {@code timeoutSeconds}, {@code prime}
- * (send record 0 alone and wait for it before the clock starts).
+ * (send record 0 alone and wait for it before the clock starts), {@code maxOutstanding} (0: none; else
+ * the harness itself keeps at most that many records unconfirmed, as applications using the KPL do
+ * with {@code getOutstandingRecordsCount()}, since the KPL has no limit of its own).
  */
 public final class ProducerRun {
 
@@ -32,16 +36,29 @@ public final class ProducerRun {
         private final AtomicInteger failed = new AtomicInteger();
         private final AtomicInteger retried = new AtomicInteger();
         private volatile String firstError;
+        private final Semaphore outstanding;
 
-        Completions(int records) {
+        Completions(int records, int maxOutstanding) {
+            outstanding = maxOutstanding > 0 ? new Semaphore(maxOutstanding) : null;
             latency = new long[records];
             shard = new String[records];
             sequence = new String[records];
             remaining = new CountDownLatch(records);
         }
 
-        void started(int i) {
+        /** Called before each put; blocks while the harness's own outstanding limit is reached. */
+        void started(int i) throws InterruptedException {
+            if (outstanding != null) {
+                outstanding.acquire();
+            }
             latency[i] = System.nanoTime();
+        }
+
+        private void done() {
+            if (outstanding != null) {
+                outstanding.release();
+            }
+            remaining.countDown();
         }
 
         void succeeded(int i, String shardId, String sequenceNumber, int attempts) {
@@ -51,7 +68,7 @@ public final class ProducerRun {
             if (attempts > 1) {
                 retried.incrementAndGet();
             }
-            remaining.countDown();
+            done();
         }
 
         void failed(int i, String error) {
@@ -60,7 +77,7 @@ public final class ProducerRun {
             if (firstError == null) {
                 firstError = error;
             }
-            remaining.countDown();
+            done();
         }
     }
 
@@ -89,7 +106,7 @@ public final class ProducerRun {
         long timeoutSeconds = Long.parseLong(a.getOrDefault("timeoutSeconds", "240"));
 
         ProducerRun run = new ProducerRun();
-        Completions c = run.new Completions(workload.records);
+        Completions c = run.new Completions(workload.records, Integer.parseInt(a.getOrDefault("maxOutstanding", "0")));
         Adapter adapter = switch (producer) {
             case "aiokpl" -> new AiokplAdapter(port, stream, rateLimit, c);
             case "kpl" -> new KplAdapter(port, Integer.parseInt(a.get("cloudwatchPort")), a.get("kplTempDir"),
@@ -112,12 +129,14 @@ public final class ProducerRun {
             first = 1;
         }
         ProcessTree before = ProcessTree.now();
+        System.err.println(LocalTime.now() + " put loop starts");
         long t0 = System.nanoTime();
         for (int i = first; i < workload.records; i++) {
             c.started(i);
             adapter.put(i, workload.key(i), workload.data(i));
         }
         long putNanos = System.nanoTime() - t0;
+        System.err.println(LocalTime.now() + " put loop ends");
         adapter.flush();
         boolean done = c.remaining.await(timeoutSeconds, TimeUnit.SECONDS);
         long wallNanos = System.nanoTime() - t0;
