@@ -64,6 +64,8 @@ import software.amazon.awssdk.utils.AttributeMap;
 public final class E2eBenchmark {
 
     static final String MAIN_RUN = ProducerRun.class.getName();
+    /** As pinned in aiokpl-bench/pom.xml (its jar's manifest carries no version). */
+    static final String KPL_VERSION = "1.1.1";
 
     private final Map<String, String> options;
     private final Path work;
@@ -183,10 +185,7 @@ public final class E2eBenchmark {
         String javaVersion = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         v.waitFor(30, TimeUnit.SECONDS);
         b.append("- java: ").append(javaVersion.replace("\n", "; ")).append("\n");
-        b.append("- AWS SDK ").append(VersionInfo.SDK_VERSION).append(", KPL ")
-                .append(software.amazon.kinesis.producer.KinesisProducer.class.getPackage().getImplementationVersion() == null
-                        ? "1.1.1" : software.amazon.kinesis.producer.KinesisProducer.class.getPackage().getImplementationVersion())
-                .append("\n");
+        b.append("- AWS SDK ").append(VersionInfo.SDK_VERSION).append(", KPL ").append(KPL_VERSION).append("\n");
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
         b.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(cpu)

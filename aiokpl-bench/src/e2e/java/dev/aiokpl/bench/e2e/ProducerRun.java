@@ -33,6 +33,7 @@ public final class ProducerRun {
         private final String[] shard;
         private final String[] sequence;
         private final CountDownLatch remaining;
+        private final CountDownLatch first = new CountDownLatch(1);
         private final AtomicInteger failed = new AtomicInteger();
         private final AtomicInteger retried = new AtomicInteger();
         private volatile String firstError;
@@ -58,6 +59,7 @@ public final class ProducerRun {
             if (outstanding != null) {
                 outstanding.release();
             }
+            first.countDown();
             remaining.countDown();
         }
 
@@ -115,23 +117,22 @@ public final class ProducerRun {
             default -> throw new IllegalArgumentException("producer must be aiokpl, kpl or sdk: " + producer);
         };
 
-        int first = 0;
+        int firstTimed = 0;
         if (Boolean.parseBoolean(a.getOrDefault("prime", "false"))) {
             // Record 0 alone, awaited: the client is connected and the shard map loaded before the
             // clock starts, so the run shows the steady state rather than the cold start.
             c.started(0);
             adapter.put(0, workload.key(0), workload.data(0));
             adapter.flush();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (c.remaining.getCount() == workload.records && System.nanoTime() < deadline) {
-                Thread.sleep(1);
+            if (!c.first.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the priming record was not confirmed within 60 s");
             }
-            first = 1;
+            firstTimed = 1;
         }
         ProcessTree before = ProcessTree.now();
         System.err.println(LocalTime.now() + " put loop starts");
         long t0 = System.nanoTime();
-        for (int i = first; i < workload.records; i++) {
+        for (int i = firstTimed; i < workload.records; i++) {
             c.started(i);
             adapter.put(i, workload.key(i), workload.data(i));
         }
@@ -145,7 +146,7 @@ public final class ProducerRun {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("producer", producer);
         out.put("records", workload.records);
-        out.put("timedRecords", workload.records - first);
+        out.put("timedRecords", workload.records - firstTimed);
         out.put("completed", workload.records - c.remaining.getCount());
         out.put("failed", c.failed.get());
         out.put("retried", c.retried.get());
