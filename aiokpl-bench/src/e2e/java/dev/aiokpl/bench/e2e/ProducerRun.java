@@ -1,0 +1,198 @@
+package dev.aiokpl.bench.e2e;
+
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One benchmark run in its own JVM: creates one producer, puts every record of the {@link Workload}
+ * as fast as the producer accepts them, waits for every future, then prints one {@code RESULT} line
+ * (key=value pairs) for {@link E2eBenchmark}. CPU and memory are read from {@code /proc} for the
+ * whole process tree before the first put and once the last record is confirmed, so the producer's
+ * start (the KPL's native child included) is counted, its shutdown is not.
+ *
+ * <p>Arguments, all {@code key=value}: {@code producer} (aiokpl, kpl, sdk), {@code port},
+ * {@code stream}, {@code records}, {@code bytes}, {@code keys}, {@code nonce}, {@code rateLimit},
+ * {@code cloudwatchPort}, {@code kplTempDir}, {@code sdkInFlight}, {@code timeoutSeconds}, {@code prime}
+ * (send record 0 alone and wait for it before the clock starts), {@code maxOutstanding} (0: none; else
+ * the harness itself keeps at most that many records unconfirmed, as applications using the KPL do
+ * with {@code getOutstandingRecordsCount()}, since the KPL has no limit of its own).
+ */
+public final class ProducerRun {
+
+    /** What each producer adapter calls when a record is confirmed or has failed for good. */
+    final class Completions {
+        private final long[] latency;
+        private final String[] shard;
+        private final String[] sequence;
+        private final CountDownLatch remaining;
+        private final CountDownLatch first = new CountDownLatch(1);
+        private final AtomicInteger failed = new AtomicInteger();
+        private final AtomicInteger retried = new AtomicInteger();
+        private volatile String firstError;
+        private final Semaphore outstanding;
+
+        Completions(int records, int maxOutstanding) {
+            outstanding = maxOutstanding > 0 ? new Semaphore(maxOutstanding) : null;
+            latency = new long[records];
+            shard = new String[records];
+            sequence = new String[records];
+            remaining = new CountDownLatch(records);
+        }
+
+        /** Called before each put; blocks while the harness's own outstanding limit is reached. */
+        void started(int i) throws InterruptedException {
+            if (outstanding != null) {
+                outstanding.acquire();
+            }
+            latency[i] = System.nanoTime();
+        }
+
+        private void done() {
+            if (outstanding != null) {
+                outstanding.release();
+            }
+            first.countDown();
+            remaining.countDown();
+        }
+
+        void succeeded(int i, String shardId, String sequenceNumber, int attempts) {
+            latency[i] = System.nanoTime() - latency[i];
+            shard[i] = shardId;
+            sequence[i] = sequenceNumber;
+            if (attempts > 1) {
+                retried.incrementAndGet();
+            }
+            done();
+        }
+
+        void failed(int i, String error) {
+            latency[i] = System.nanoTime() - latency[i];
+            failed.incrementAndGet();
+            if (firstError == null) {
+                firstError = error;
+            }
+            done();
+        }
+    }
+
+    /** A producer under test. */
+    interface Adapter extends AutoCloseable {
+        void put(int i, String partitionKey, byte[] data) throws Exception;
+
+        /** Sends whatever is buffered; completion is still awaited through {@link Completions}. */
+        void flush();
+
+        @Override
+        void close();
+    }
+
+    private ProducerRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = parse(args);
+        String producer = a.get("producer");
+        int port = Integer.parseInt(a.get("port"));
+        String stream = a.get("stream");
+        Workload workload = new Workload(Integer.parseInt(a.get("records")), Integer.parseInt(a.get("bytes")),
+                Integer.parseInt(a.get("keys")), Long.parseLong(a.get("nonce")));
+        long rateLimit = Long.parseLong(a.getOrDefault("rateLimit", "150"));
+        long timeoutSeconds = Long.parseLong(a.getOrDefault("timeoutSeconds", "240"));
+
+        ProducerRun run = new ProducerRun();
+        Completions c = run.new Completions(workload.records, Integer.parseInt(a.getOrDefault("maxOutstanding", "0")));
+        Adapter adapter = switch (producer) {
+            case "aiokpl" -> new AiokplAdapter(port, stream, rateLimit, c);
+            case "kpl" -> new KplAdapter(port, Integer.parseInt(a.get("cloudwatchPort")), a.get("kplTempDir"),
+                    stream, rateLimit, c);
+            case "sdk" -> new SdkAdapter(port, stream, Integer.parseInt(a.getOrDefault("sdkInFlight", "8")), c);
+            default -> throw new IllegalArgumentException("producer must be aiokpl, kpl or sdk: " + producer);
+        };
+
+        int firstTimed = 0;
+        if (Boolean.parseBoolean(a.getOrDefault("prime", "false"))) {
+            // Record 0 alone, awaited: the client is connected and the shard map loaded before the
+            // clock starts, so the run shows the steady state rather than the cold start.
+            c.started(0);
+            adapter.put(0, workload.key(0), workload.data(0));
+            adapter.flush();
+            if (!c.first.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the priming record was not confirmed within 60 s");
+            }
+            firstTimed = 1;
+        }
+        ProcessTree before = ProcessTree.now();
+        System.err.println(LocalTime.now() + " put loop starts");
+        long t0 = System.nanoTime();
+        for (int i = firstTimed; i < workload.records; i++) {
+            c.started(i);
+            adapter.put(i, workload.key(i), workload.data(i));
+        }
+        long putNanos = System.nanoTime() - t0;
+        System.err.println(LocalTime.now() + " put loop ends");
+        adapter.flush();
+        boolean done = c.remaining.await(timeoutSeconds, TimeUnit.SECONDS);
+        long wallNanos = System.nanoTime() - t0;
+        ProcessTree after = ProcessTree.now();
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("producer", producer);
+        out.put("records", workload.records);
+        out.put("timedRecords", workload.records - firstTimed);
+        out.put("completed", workload.records - c.remaining.getCount());
+        out.put("failed", c.failed.get());
+        out.put("retried", c.retried.get());
+        out.put("wallNanos", wallNanos);
+        out.put("putNanos", putNanos);
+        out.put("cpuNanos", after.cpuNanos());
+        out.put("cpuSendNanos", after.cpuNanos() - before.cpuNanos());
+        out.put("peakRssKb", after.peakRssKb());
+        out.put("processes", after.processes());
+        if (done) {
+            long[] latency = c.latency.clone();
+            Arrays.sort(latency);
+            out.put("p50Micros", latency[latency.length / 2] / 1000);
+            out.put("p99Micros", latency[(int) Math.min(latency.length - 1, Math.ceil(latency.length * 0.99) - 1)] / 1000);
+            out.put("p100Micros", latency[latency.length - 1] / 1000);
+            Set<String> kinesisRecords = new HashSet<>();
+            for (int i = 0; i < workload.records; i++) {
+                if (c.sequence[i] != null) {
+                    kinesisRecords.add(c.shard[i] + '/' + c.sequence[i]);
+                }
+            }
+            out.put("kinesisRecords", kinesisRecords.size());
+        }
+        if (c.firstError != null) {
+            out.put("firstError", c.firstError.replaceAll("\\s+", "_"));
+        }
+        StringBuilder line = new StringBuilder("RESULT");
+        out.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        System.out.println(line);
+        System.out.flush();
+        try {
+            adapter.close();
+        } finally {
+            System.exit(done ? 0 : 3);
+        }
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value: " + arg);
+            }
+            map.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return map;
+    }
+}
