@@ -194,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!run.claimReport()) {
             return Main.FAILED;
         }
-        main.guard().onSignal(() -> false);
+        main.guard().onSignal(() -> false); // a signal now waits for this report
         report(io, target, run, cpu);
         return run.stats().failed() > 0 ? Main.FAILED : 0;
     }

@@ -165,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!run.claimReport()) {
             return Main.FAILED;
         }
-        main.guard().onSignal(() -> false);
+        main.guard().onSignal(() -> false); // a signal now waits for this report
         PrintStream out = io.out();
         printSummary(out, run, sendTable(run)
                 .row("Kinesis records read", v.kinesisRecords)

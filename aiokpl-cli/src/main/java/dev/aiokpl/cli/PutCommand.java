@@ -150,12 +150,15 @@ final class PutCommand implements Callable<Integer> {
                 LineParser.Parsed parsed = parser.parse(line);
                 if (!parsed.valid()) {
                     run.reject(number, parsed.error());
-                } else if (!(first ? run.putAndWait(stream, parsed.partitionKey(), parsed.explicitHashKey(), line, number)
-                        : run.put(stream, parsed.partitionKey(), parsed.explicitHashKey(), line, number))) {
-                    break;
-                } else {
-                    first = false;
+                    continue;
                 }
+                boolean sent = first
+                        ? run.putAndWait(stream, parsed.partitionKey(), parsed.explicitHashKey(), line, number)
+                        : run.put(stream, parsed.partitionKey(), parsed.explicitHashKey(), line, number);
+                if (!sent) {
+                    break;
+                }
+                first = false;
             }
             if (run.stopping()) {
                 return Main.FAILED; // the signal handler reports
@@ -164,7 +167,7 @@ final class PutCommand implements Callable<Integer> {
             if (!run.claimReport()) {
                 return Main.FAILED;
             }
-            main.guard().clear();
+            main.guard().onSignal(() -> false); // a signal now waits for this report
             return report(io, run, lines.get(), records.get(), 0);
         }
     }

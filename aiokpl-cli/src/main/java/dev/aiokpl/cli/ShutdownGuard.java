@@ -29,11 +29,6 @@ final class ShutdownGuard {
         handler.set(onSignal);
     }
 
-    /** Removes the handler. */
-    void clear() {
-        handler.set(null);
-    }
-
     /** Whether a handler is set. */
     boolean armed() {
         return handler.get() != null;
