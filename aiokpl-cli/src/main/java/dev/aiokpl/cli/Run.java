@@ -73,9 +73,10 @@ final class Run implements AutoCloseable {
 
     /**
      * As {@link #put}, then waits until the record is confirmed or failed. Sending the first record
-     * alone lets the producer load the stream's shard map before the bulk arrives: records that
-     * wait longer than {@code recordMaxBufferedTime} for the map go out un-aggregated, which a
-     * burst at start-up would otherwise turn into thousands of single-record Kinesis records.
+     * alone gives the producer the stream's shard map and a warm connection before the bulk
+     * arrives. (The producer holds records up to 2 s while a map loads, then sends them
+     * un-aggregated; a slow first ListShards, as on a busy emulator, would otherwise turn a burst
+     * at start-up into thousands of single-record Kinesis records.)
      *
      * @return false if the run is stopping
      */
