@@ -52,8 +52,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Credentials: the AWS SDK's default chain (environment, profile, SSO, container, instance);"
                 + " for an --endpoint on 127.0.0.1/localhost without AWS_ACCESS_KEY_ID in the environment,"
                 + " fixed fake ones (emulators accept any).",
-            "", "Example:", "  ./aiokpl put --stream events --region eu-west-1 --partition-key-field user_id"
-                + " events.jsonl"})
+            "", "Example:", "  ./aiokpl put --stream events --region eu-west-1 \\",
+            "      --partition-key-field user_id events.jsonl"})
 final class PutCommand implements Callable<Integer> {
 
     /** Failures listed on standard error before pointing at --failures. */
