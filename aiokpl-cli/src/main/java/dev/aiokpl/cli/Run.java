@@ -74,9 +74,9 @@ final class Run implements AutoCloseable {
     /**
      * As {@link #put}, then waits until the record is confirmed or failed. Sending the first record
      * alone gives the producer the stream's shard map and a warm connection before the bulk
-     * arrives. (The producer holds records up to 2 s while a map loads, then sends them
-     * un-aggregated; a slow first ListShards, as on a busy emulator, would otherwise turn a burst
-     * at start-up into thousands of single-record Kinesis records.)
+     * arrives. (The producer itself holds records while a map loads, up to 10 s or a third of
+     * {@code recordTtl}, then sends them un-aggregated: a first ListShards slower than that would
+     * turn a burst at start-up into thousands of single-record Kinesis records.)
      *
      * @return false if the run is stopping
      */
