@@ -105,8 +105,9 @@ public final class StreamReader {
         List<KinesisClientRecord> users;
         try {
             users = aggregatorUtil.deaggregate(List.of(KinesisClientRecord.fromRecord(record)), start, end);
-        } catch (RuntimeException unparseable) {
-            // KCL gave up on it; a consumer would see nothing usable: report it raw.
+        } catch (RuntimeException | LinkageError unparseable) {
+            // KCL gave up on it; a consumer would see nothing usable: report it raw. LinkageError:
+            // KCL 3.1.3's error path uses javax.xml.bind, absent from Java 17.
             users = List.of(KinesisClientRecord.fromRecord(record));
         }
         for (KinesisClientRecord user : users) {
