@@ -1,5 +1,7 @@
 package dev.aiokpl.cli;
 
+import dev.aiokpl.testkit.EmulatorProbe;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -7,9 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -165,38 +163,7 @@ final class LocalKinesis implements AutoCloseable {
      * @throws IllegalStateException if it exits or does not answer within 90 s (with its log's tail)
      */
     void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(endpoint())
-                .timeout(Duration.ofSeconds(2))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "Kinesis_20131202.ListStreams")
-                .header("X-Amz-Date", "20240101T000000Z")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=aiokpl/20240101/us-east-1/kinesis/aws4_request,"
-                        + " SignedHeaders=host;x-amz-date, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + PACKAGE, e);
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException(PACKAGE + " exited during start (exit " + process.exitValue()
-                        + "); last lines of " + log + ":\n" + tail(log));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException(PACKAGE + " did not answer on " + endpoint() + " within "
-                        + START_TIMEOUT.toSeconds() + " s; last lines of " + log + ":\n" + tail(log));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
+        EmulatorProbe.awaitReady(endpoint(), process, PACKAGE + " (log " + log + ")", START_TIMEOUT, () -> tail(log));
     }
 
     /**

@@ -5,9 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -267,44 +264,10 @@ final class EmulatorLauncher {
         }
     }
 
-    /** Polls with a real Kinesis call (ListStreams, JSON) until it answers 200, the process dies, or time runs out. */
+    /** Waits until the emulator answers a real Kinesis call, or fails with its log's tail. */
     private static void awaitReady(KinesisEmulator.Kind kind, Started started) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-        HttpRequest listStreams = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + started.port() + "/"))
-                .timeout(Duration.ofSeconds(2))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .header("X-Amz-Target", "Kinesis_20131202.ListStreams")
-                .header("X-Amz-Date", "20240101T000000Z")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=aiokpl/20240101/" + KinesisEmulator.REGION
-                        + "/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                if (http.send(listStreams, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + kind.packageName(), e);
-            }
-            if (!started.process().isAlive()) {
-                throw new IllegalStateException(kind.packageName() + " exited with code "
-                        + started.process().exitValue() + " during start; log " + started.log() + ":\n"
-                        + tail(started.log()));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException(kind.packageName() + " did not answer on 127.0.0.1:" + started.port()
-                        + " within " + START_TIMEOUT + "; log " + started.log() + ":\n" + tail(started.log()));
-            }
-            pause(Duration.ofMillis(100));
-        }
+        EmulatorProbe.awaitReady(URI.create("http://127.0.0.1:" + started.port() + "/"), started.process(),
+                kind.packageName() + " (log " + started.log() + ")", START_TIMEOUT, () -> tail(started.log()));
     }
 
     /** With ss (iproute2) available, fails if the process listens anywhere but 127.0.0.1. */
