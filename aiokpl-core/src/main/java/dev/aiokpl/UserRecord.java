@@ -1,6 +1,5 @@
 package dev.aiokpl;
 
-import dev.aiokpl.internal.hash.HashKey;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -137,10 +136,5 @@ public final class UserRecord {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
-    }
-
-    /** Parsed hash key of this record (explicit if given, else the partition key's MD5). */
-    HashKey hashKey() {
-        return explicitHashKey != null ? HashKey.parseDecimal(explicitHashKey) : HashKey.ofPartitionKey(partitionKey);
     }
 }
