@@ -3,6 +3,7 @@ package dev.aiokpl.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.aiokpl.Attempt;
 import dev.aiokpl.Producer;
 import dev.aiokpl.RecordFailedException;
 import dev.aiokpl.RecordResult;
@@ -99,18 +100,37 @@ class NonRetryableIT {
         Ledger.Verdict v = ledger.verify(StreamReader.readAll(reader, stream));
         assertFailedFast(ledger, v, code);
         RecordResult any = v.result(0);
-        assertThat(any.attempts().get(0).errorMessage()).contains("fault proxy");
+        assertThat(any.attempts().get(any.attempts().size() - 1).errorMessage()).contains("fault proxy");
         Scenarios.report("non-retryable", code + " (" + scope + ")", v, ledger.secondsToLastCompletion(),
                 "slowest failure " + slowest(ledger).toMillis() + " ms, 1 attempt each");
     }
 
+    /**
+     * Every record failed with {@code code}, and {@code code} itself was never retried: it is the last
+     * attempt of every record, and at most one transport hiccup (a retryable error with an unknown
+     * outcome, which the loaded CI host produces now and then) may precede it. A record answered
+     * {@code code} on its first attempt completes within {@link #FAIL_FAST}.
+     */
     private static void assertFailedFast(Ledger ledger, Ledger.Verdict v, String code) {
         System.out.println("non-retryable " + code + ": " + v + ", slowest " + slowest(ledger));
         assertThat(v.incomplete()).isZero();
         assertThat(v.failedByCode()).containsExactly(Map.entry(code, (long) RECORDS));
         assertThat(v.failedButStored()).isEmpty();
-        assertThat(v.maxAttempts()).isEqualTo(1);
-        assertThat(slowest(ledger)).isLessThan(FAIL_FAST);
+        for (Ledger.Sent s : ledger.sent()) {
+            List<Attempt> attempts = s.result().attempts();
+            String history = "record " + s.id + " attempts " + attempts;
+            assertThat(attempts.get(attempts.size() - 1).errorCode()).as(history).isEqualTo(code);
+            for (Attempt earlier : attempts.subList(0, attempts.size() - 1)) {
+                assertThat(earlier.errorCode()).as(history).isNotEqualTo(code)
+                        .isIn(Scenarios.UNKNOWN_OUTCOME_CODES);
+            }
+            assertThat(attempts.size()).as(history).isLessThanOrEqualTo(2);
+            if (attempts.size() == 1) {
+                assertThat(s.latency()).as(history).isLessThan(FAIL_FAST);
+            } else {
+                System.out.println("non-retryable " + code + ": transport retry before the answer, " + history);
+            }
+        }
         RecordResult first = v.result(ledger.sent().get(0).id);
         assertThat(catchThrowable(first::orThrow)).isInstanceOf(RecordFailedException.class).hasMessageContaining(code);
     }
