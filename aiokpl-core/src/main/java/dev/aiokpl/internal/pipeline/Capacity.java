@@ -19,6 +19,8 @@ final class Capacity {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private volatile int waiters;
+    /** Set when a record did not fit; cleared by {@link #saturated()}. */
+    private volatile boolean refused;
 
     Capacity(long maxRecords, long maxBytes) {
         this.maxRecords = maxRecords;
@@ -42,6 +44,7 @@ final class Capacity {
         if (tryAcquire(size)) {
             return;
         }
+        refused = true;
         if (maxBlockNanos <= 0) {
             throw full(size, 0);
         }
@@ -69,6 +72,19 @@ final class Capacity {
     }
 
     /** Gives back the room of one record. */
+    /**
+     * Whether callers cannot add records now: one is blocked waiting for room, the record limit is
+     * reached, or a record was refused since the last call (which clears that mark). The pipeline
+     * then stops holding records back for more to join them: none can arrive until some complete.
+     */
+    boolean saturated() {
+        if (refused) {
+            refused = false;
+            return true;
+        }
+        return waiters > 0 || records.get() >= maxRecords;
+    }
+
     void release(int size) {
         records.decrementAndGet();
         bytes.addAndGet(-size);

@@ -341,7 +341,9 @@ public final class Engine implements Retrier.Outcomes {
             sp.pending++;
             sp.accept(r, now);
         }
-        boolean flush = flushRequested;
+        // A full producer with nothing in flight would only wait for deadlines: no record can join
+        // the open aggregates or batches until some complete, so send them now.
+        boolean flush = flushRequested || (sender.idle() && capacity.saturated());
         flushRequested = false;
         long wake = taken == INBOX_BATCH ? now : Long.MAX_VALUE;
         for (int i = 0; i < streamList.size(); i++) {

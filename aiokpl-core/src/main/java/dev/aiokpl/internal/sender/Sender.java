@@ -158,6 +158,11 @@ public final class Sender {
         return inFlight.size();
     }
 
+    /** Whether no request is in flight and no batch waits for a slot. */
+    public boolean idle() {
+        return inFlight.isEmpty() && waiting.isEmpty();
+    }
+
     /** Batches waiting for a free slot. */
     public int waiting() {
         return waiting.size();

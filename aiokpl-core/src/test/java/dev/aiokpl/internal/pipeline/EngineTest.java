@@ -407,6 +407,50 @@ class EngineTest {
     // ------------------------------------------------------------------ backpressure
 
     @Test
+    void aFullProducerWithNothingInFlightSendsWithoutWaitingForTheDeadline() {
+        engine(Config.builder().maxOutstandingRecords(3));
+        List<CompletableFuture<RecordResult>> futures = List.of(put("s1"), put("s2"), put("s3"));
+        engine.runOnce(); // loads the map; the records wait for it
+        engine.runOnce();
+        assertThat(client.putRecordsRequests()).as("sent before any deadline: nothing else can arrive").hasSize(1);
+        assertThat(decodedKeys(client.putRecordsRequests().get(0).records().get(0))).containsExactly("s1", "s2", "s3");
+        engine.runOnce();
+        assertThat(futures).allSatisfy(f -> assertThat(f.getNow(null).successful()).isTrue());
+    }
+
+    @Test
+    void aProducerWithRoomLeftWaitsForTheDeadline() {
+        engine(Config.builder().maxOutstandingRecords(4));
+        put("w1");
+        put("w2");
+        put("w3");
+        engine.runOnce();
+        engine.runOnce();
+        assertThat(client.putRecordsRequests()).as("room for more: aggregating until the deadline").isEmpty();
+        long start = ticker.read();
+        runUntil(() -> !client.putRecordsRequests().isEmpty(), Duration.ofMillis(10), 12);
+        assertThat(ticker.read() - start).isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
+    }
+
+    @Test
+    void aRefusedRecordSendsWhatIsBufferedEvenBelowTheRecordLimit() {
+        engine(Config.builder().maxOutstandingRecords(100).maxOutstandingBytes(1 << 20).maxBlockTime(Duration.ZERO)
+                .aggregationMaxSize(1 << 20));
+        byte[] big = new byte[600_000];
+        CompletableFuture<RecordResult> first = engine.put(STREAM, "r1", null, HashKey.ofPartitionKey("r1"), big,
+                2 + big.length);
+        engine.runOnce();
+        engine.runOnce();
+        assertThat(client.putRecordsRequests()).isEmpty();
+        assertThatThrownBy(() -> engine.put(STREAM, "r2", null, HashKey.ofPartitionKey("r2"), big, 2 + big.length))
+                .isInstanceOf(ProducerFullException.class);
+        engine.runOnce();
+        assertThat(client.putRecordsRequests()).as("a caller was refused: send rather than wait").hasSize(1);
+        engine.runOnce();
+        assertThat(first.getNow(null).successful()).isTrue();
+    }
+
+    @Test
     void aFullProducerWithZeroBlockTimeRejectsAtOnceAndAcceptsNothing() {
         engine(Config.builder().maxOutstandingRecords(1).maxBlockTime(Duration.ZERO));
         CompletableFuture<RecordResult> accepted = put("first");
