@@ -80,6 +80,12 @@ public final class Attempt {
                 errorMessage == null ? "" : errorMessage);
     }
 
+    /** This attempt with another delay (the records of one request share all but their delay). */
+    Attempt withDelayNanos(long delay) {
+        return delay == delayNanos ? this
+                : new Attempt(startedAt, endedAt, delay, shardId, sequenceNumber, errorCode, errorMessage);
+    }
+
     /** When the attempt started. */
     public Instant startedAt() {
         return startedAt;

@@ -1,6 +1,7 @@
 package dev.aiokpl;
 
 import java.util.List;
+import dev.aiokpl.internal.record.Results;
 import java.util.Objects;
 
 /**
@@ -13,11 +14,25 @@ import java.util.Objects;
  */
 public final class RecordResult {
 
+    static {
+        Results.install(RecordResult::firstAttemptSuccess);
+    }
+
     private final boolean successful;
-    private final List<Attempt> attempts;
+    /**
+     * For a record put by its first attempt: that request's attempt with no delay, shared by every
+     * user record of one Kinesis record; the record's own attempt (with its delay) is made only when
+     * {@link #attempts()} is called. Null otherwise.
+     */
+    private final Attempt request;
+    private final long delayNanos;
+    /** Every attempt; made lazily for a first-attempt success (a benign race: immutable, equal values). */
+    private List<Attempt> attempts;
 
     private RecordResult(boolean successful, List<Attempt> attempts) {
         this.successful = successful;
+        this.request = null;
+        this.delayNanos = 0;
         this.attempts = List.copyOf(attempts);
         if (this.attempts.isEmpty()) {
             throw new IllegalArgumentException("a RecordResult needs at least one attempt");
@@ -26,6 +41,23 @@ public final class RecordResult {
             throw new IllegalArgumentException("the last attempt of a " + (successful ? "successful" : "failed")
                     + " result must be " + (successful ? "successful" : "failed"));
         }
+    }
+
+    private RecordResult(Attempt request, long delayNanos) {
+        if (!request.successful()) {
+            throw new IllegalArgumentException("the attempt of a successful result must be successful: " + request);
+        }
+        if (delayNanos < 0) {
+            throw new IllegalArgumentException("delay must not be negative (got " + delayNanos + " ns)");
+        }
+        this.successful = true;
+        this.request = request;
+        this.delayNanos = delayNanos;
+    }
+
+    /** See {@link Results#firstAttemptSuccess}. */
+    private static RecordResult firstAttemptSuccess(Attempt request, long delayNanos) {
+        return new RecordResult(Objects.requireNonNull(request, "request"), delayNanos);
     }
 
     /** A successful result; the last attempt must be successful. */
@@ -45,17 +77,22 @@ public final class RecordResult {
 
     /** The shard the record was put on, or null if it failed. */
     public String shardId() {
-        return successful ? last().shardId() : null;
+        return request != null ? request.shardId() : successful ? last().shardId() : null;
     }
 
     /** The record's sequence number, or null if it failed. */
     public String sequenceNumber() {
-        return successful ? last().sequenceNumber() : null;
+        return request != null ? request.sequenceNumber() : successful ? last().sequenceNumber() : null;
     }
 
     /** Every attempt, oldest first; an unmodifiable list, never empty. */
     public List<Attempt> attempts() {
-        return attempts;
+        List<Attempt> a = attempts;
+        if (a == null) {
+            a = List.of(request.withDelayNanos(delayNanos));
+            attempts = a;
+        }
+        return a;
     }
 
     /**
@@ -72,7 +109,8 @@ public final class RecordResult {
     }
 
     private Attempt last() {
-        return attempts.get(attempts.size() - 1);
+        List<Attempt> a = attempts();
+        return a.get(a.size() - 1);
     }
 
     @Override
@@ -80,8 +118,8 @@ public final class RecordResult {
         Attempt last = last();
         return successful
                 ? "RecordResult{success, shard=" + last.shardId() + ", seq=" + last.sequenceNumber()
-                        + ", attempts=" + attempts.size() + '}'
+                        + ", attempts=" + attempts().size() + '}'
                 : "RecordResult{failed, " + last.errorCode() + ": " + last.errorMessage()
-                        + ", attempts=" + attempts.size() + '}';
+                        + ", attempts=" + attempts().size() + '}';
     }
 }

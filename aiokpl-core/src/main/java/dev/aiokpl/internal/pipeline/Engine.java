@@ -11,6 +11,7 @@ import dev.aiokpl.internal.metrics.MetricsRecorder;
 import dev.aiokpl.internal.sender.ErrorClassifier;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
+import dev.aiokpl.internal.record.Results;
 import dev.aiokpl.internal.retry.Backoff;
 import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.sender.Sender;
@@ -425,19 +426,20 @@ public final class Engine implements Retrier.Outcomes {
         }
     }
 
-    private void recordTerminalMetrics(PendingRecord r, boolean success) {
-        List<Attempt> attempts = r.attempts();
-        Attempt last = attempts.get(attempts.size() - 1);
-        String shard = success ? last.shardId() : null;
-        metrics.record(MetricNames.RETRIES_PER_RECORD, attempts.size() - 1, r.stream, shard, null);
+    /**
+     * @param attempts          how many attempts the record had
+     * @param shard             where it was put, or null
+     * @param firstDelayNanos   how long it waited before its first attempt
+     */
+    private void recordTerminalMetrics(PendingRecord r, boolean success, int attempts, String shard, long firstDelayNanos,
+            String lastCode) {
+        metrics.record(MetricNames.RETRIES_PER_RECORD, attempts - 1, r.stream, shard, null);
         if (success) {
             metrics.record(MetricNames.USER_RECORDS_PUT, 1, r.stream, shard, null);
             metrics.record(MetricNames.USER_RECORDS_DATA_PUT, r.data.length, r.stream, shard, null);
-            Instant firstStart = attempts.get(0).startedAt();
-            Instant arrival = time.instant(r.arrivalNanos);
-            metrics.record(MetricNames.BUFFERING_TIME, Math.max(0, Duration.between(arrival, firstStart).toNanos())
-                    / NANOS_PER_MILLI, r.stream, shard, null);
-        } else if (EXPIRED.equals(last.errorCode())) {
+            metrics.record(MetricNames.BUFFERING_TIME, Math.max(0, firstDelayNanos) / NANOS_PER_MILLI, r.stream, shard,
+                    null);
+        } else if (EXPIRED.equals(lastCode)) {
             metrics.record(MetricNames.USER_RECORD_EXPIRED, 1, r.stream, null, null);
         }
     }
@@ -490,20 +492,28 @@ public final class Engine implements Retrier.Outcomes {
         finish(r, false);
     }
 
+    /** Ends a record with the attempts it has (the last one decides success). */
     private void finish(PendingRecord r, boolean success) {
         if (r.done) {
             return;
         }
+        List<Attempt> attempts = r.attempts();
+        Attempt last = attempts.get(attempts.size() - 1);
+        if (metrics.enabled()) {
+            recordTerminalMetrics(r, success, attempts.size(), success ? last.shardId() : null,
+                    attempts.get(0).delay().toNanos(), last.errorCode());
+        }
+        complete(r, success ? RecordResult.success(attempts) : RecordResult.failure(attempts));
+    }
+
+    private void complete(PendingRecord r, RecordResult result) {
         r.done = true;
         capacity.release(r.size);
         StreamPipeline sp = streams.get(r.stream);
         if (sp != null) {
             sp.pending--;
         }
-        if (metrics.enabled()) {
-            recordTerminalMetrics(r, success);
-        }
-        completer.add(r, success ? RecordResult.success(r.attempts()) : RecordResult.failure(r.attempts()));
+        completer.add(r, result);
     }
 
     private static IllegalStateException closedException() {
@@ -513,9 +523,21 @@ public final class Engine implements Retrier.Outcomes {
     // ---------------------------------------------------------------- Retrier.Outcomes
 
     @Override
-    public void succeeded(PendingRecord r, Attempt attempt, KinesisRecord kr) {
-        r.addAttempt(attempt);
-        finish(r, true);
+    public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
+        if (r.done) {
+            return;
+        }
+        if (r.attemptCount() > 0) {
+            r.addAttempt(Attempt.success(request.startedAt(), request.endedAt(), delayNanos, request.shardId(),
+                    request.sequenceNumber()));
+            finish(r, true);
+            return;
+        }
+        // The common case: no list, no per-record Attempt (see Results).
+        if (metrics.enabled()) {
+            recordTerminalMetrics(r, true, 1, request.shardId(), delayNanos, null);
+        }
+        complete(r, Results.firstAttemptSuccess(request, delayNanos));
     }
 
     @Override

@@ -41,7 +41,13 @@ public final class Retrier {
 
     /** What the retrier decides; implemented by the pipeline. */
     public interface Outcomes {
-        void succeeded(PendingRecord r, Attempt attempt, KinesisRecord kr);
+        /**
+         * The record was put.
+         *
+         * @param request    the request's successful attempt with zero delay, shared by the records of {@code kr}
+         * @param delayNanos how long this record waited before the request (its attempt's delay)
+         */
+        void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr);
 
         void failed(PendingRecord r, Attempt attempt);
 
@@ -150,16 +156,14 @@ public final class Retrier {
     }
 
     private void succeed(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
-        Instant started = time.instant(startNanos);
-        Instant ended = time.instant(endNanos);
+        Attempt request = Attempt.success(time.instant(startNanos), time.instant(endNanos), 0, shardId, sequenceNumber);
         for (PendingRecord r : kr.records()) {
             if (r.done) {
                 continue;
             }
-            Attempt a = Attempt.success(started, ended, TimeBase.nanosBetween(r.waitStartNanos, startNanos), shardId,
-                    sequenceNumber);
+            long delay = TimeBase.nanosBetween(r.waitStartNanos, startNanos);
             r.waitStartNanos = endNanos;
-            outcomes.succeeded(r, a, kr);
+            outcomes.succeeded(r, request, delay, kr);
         }
     }
 

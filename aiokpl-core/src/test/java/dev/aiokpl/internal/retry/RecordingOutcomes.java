@@ -33,7 +33,9 @@ final class RecordingOutcomes implements Retrier.Outcomes {
     }
 
     @Override
-    public void succeeded(PendingRecord r, Attempt attempt, KinesisRecord kr) {
+    public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
+        Attempt attempt = Attempt.success(request.startedAt(), request.endedAt(), delayNanos, request.shardId(),
+                request.sequenceNumber());
         decisions.add(new Decision("succeeded", r, attempt, 0));
         r.done = true;
     }
