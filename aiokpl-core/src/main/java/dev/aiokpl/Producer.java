@@ -174,9 +174,19 @@ public final class Producer implements AutoCloseable {
             throw new IllegalArgumentException("data must not be null");
         }
         Validation.size(keyBytes, data.length, config.maxRecordSize());
-        HashKey hashKey = explicitHashKey != null ? HashKey.parseDecimal(explicitHashKey)
-                : HashKey.ofPartitionKey(partitionKey);
-        return engine.put(stream, partitionKey, explicitHashKey, hashKey, data, keyBytes + data.length);
+        long hashHi;
+        long hashLo;
+        if (explicitHashKey != null) {
+            HashKey key = HashKey.parseDecimal(explicitHashKey);
+            hashHi = key.hi();
+            hashLo = key.lo();
+        } else {
+            HashKey.Hasher hasher = HashKey.hasher();
+            hasher.hash(partitionKey);
+            hashHi = hasher.hi();
+            hashLo = hasher.lo();
+        }
+        return engine.put(stream, partitionKey, explicitHashKey, hashHi, hashLo, data, keyBytes + data.length);
     }
 
     /**

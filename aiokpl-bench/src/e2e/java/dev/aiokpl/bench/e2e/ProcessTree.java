@@ -41,4 +41,68 @@ record ProcessTree(long cpuNanos, long peakRssKb, int processes) {
         }
         return 0;
     }
+
+    /**
+     * CPU of the live threads of this JVM and its children, grouped by thread name with numbers
+     * dropped ("C2 CompilerThread0" and "...1" are one group), largest first: user and system
+     * milliseconds per group, plus the whole processes' user and system time (ended threads
+     * included). For the run's log: where the process's CPU went beyond what a profiler samples.
+     */
+    static String threadCpuSummary() {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(ProcessHandle.current());
+        all.addAll(ProcessHandle.current().descendants().collect(Collectors.toList()));
+        java.util.Map<String, long[]> groups = new java.util.TreeMap<>();
+        StringBuilder totals = new StringBuilder();
+        for (ProcessHandle p : all) {
+            long[] whole = ticks(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            if (whole != null) {
+                totals.append(" process ").append(p.pid()).append(": user ").append(whole[0] * 10).append(" ms, sys ")
+                        .append(whole[1] * 10).append(" ms;");
+            }
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String stat = read(task.resolve("stat"));
+                    long[] t = ticks(stat);
+                    if (t == null) {
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[#-]?\\d+$", "").replaceAll("\\d+", "N");
+                    long[] g = groups.computeIfAbsent(name, k -> new long[2]);
+                    g[0] += t[0];
+                    g[1] += t[1];
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended meanwhile
+            }
+        }
+        StringBuilder out = new StringBuilder("thread CPU (live threads, user+sys ms):");
+        groups.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0] + b.getValue()[1],
+                a.getValue()[0] + a.getValue()[1])).forEach(e -> out.append(" [").append(e.getKey()).append("] ")
+                .append(e.getValue()[0] * 10).append('+').append(e.getValue()[1] * 10));
+        return out.append(";").append(totals).toString();
+    }
+
+    private static long[] ticks(Path statFile) {
+        return ticks(read(statFile));
+    }
+
+    /** utime and stime (clock ticks of 10 ms) of a /proc stat line, or null. */
+    private static long[] ticks(String stat) {
+        if (stat == null) {
+            return null;
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the comm: state(0) ppid(1) ... utime is field 14 overall, i.e. index 11 here
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException | RuntimeException gone) {
+            return null;
+        }
+    }
 }

@@ -142,6 +142,7 @@ public final class ProducerRun {
         boolean done = c.remaining.await(timeoutSeconds, TimeUnit.SECONDS);
         long wallNanos = System.nanoTime() - t0;
         ProcessTree after = ProcessTree.now();
+        System.err.println(LocalTime.now() + " " + ProcessTree.threadCpuSummary());
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("producer", producer);

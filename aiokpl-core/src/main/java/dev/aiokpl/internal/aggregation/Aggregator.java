@@ -124,7 +124,7 @@ public final class Aggregator {
         } else {
             byte[] data = o.builder.build();
             kr = new KinesisRecord(records.get(0).stream, AGGREGATE_PARTITION_KEY,
-                    records.get(0).hashKey.toDecimalString(), data, records, o.shardId, o.deadlineNanos);
+                    records.get(0).hashKey().toDecimalString(), data, records, o.shardId, o.deadlineNanos);
         }
         o.records = new ArrayList<>(Math.max(4, records.size()));
         o.reset();

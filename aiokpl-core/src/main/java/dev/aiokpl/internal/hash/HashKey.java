@@ -36,7 +36,7 @@ public final class HashKey implements Comparable<HashKey> {
         }
     }
 
-    private static final ThreadLocal<Md5Scratch> MD5 = ThreadLocal.withInitial(Md5Scratch::new);
+    private static final ThreadLocal<Hasher> MD5 = ThreadLocal.withInitial(Hasher::new);
 
     private final long hi;
     private final long lo;
@@ -75,7 +75,23 @@ public final class HashKey implements Comparable<HashKey> {
      * @throws NullPointerException if {@code partitionKey} is null
      */
     public static HashKey ofPartitionKey(String partitionKey) {
-        return MD5.get().hash(partitionKey);
+        Hasher h = MD5.get();
+        h.hash(partitionKey);
+        return of(h.hi, h.lo);
+    }
+
+    /**
+     * This thread's partition-key hasher, for the hot path: {@link Hasher#hash} leaves the hash key in
+     * {@link Hasher#hi()} and {@link Hasher#lo()} without allocating. Use it on the calling thread only.
+     */
+    public static Hasher hasher() {
+        return MD5.get();
+    }
+
+    /** Compares two hash keys given as unsigned 64-bit halves, like {@link #compareTo}. */
+    public static int compare(long hi1, long lo1, long hi2, long lo2) {
+        int c = Long.compareUnsigned(hi1, hi2);
+        return c != 0 ? c : Long.compareUnsigned(lo1, lo2);
     }
 
     /**
@@ -224,15 +240,18 @@ public final class HashKey implements Comparable<HashKey> {
         return v;
     }
 
-    /** Per-thread MD5 state: the digest, its output buffer and a buffer for ASCII keys. */
-    private static final class Md5Scratch {
+    /**
+     * Per-thread MD5 state: the digest, its output buffer and a buffer for ASCII keys; the last hash
+     * key it computed. Not thread-safe: one per thread, see {@link #hasher()}.
+     */
+    public static final class Hasher {
         private static final int ASCII_BUFFER = 256;
 
         private final MessageDigest md5;
         private final byte[] out = new byte[16];
         private final byte[] ascii = new byte[ASCII_BUFFER];
 
-        Md5Scratch() {
+        Hasher() {
             try {
                 md5 = MessageDigest.getInstance("MD5");
             } catch (NoSuchAlgorithmException e) {
@@ -240,7 +259,21 @@ public final class HashKey implements Comparable<HashKey> {
             }
         }
 
-        HashKey hash(String key) {
+        private long hi;
+        private long lo;
+
+        /** The upper 64 bits of the last hash key computed. */
+        public long hi() {
+            return hi;
+        }
+
+        /** The lower 64 bits of the last hash key computed. */
+        public long lo() {
+            return lo;
+        }
+
+        /** Computes the hash key of a partition key (MD5 of its UTF-8 bytes); read it with hi() and lo(). */
+        public void hash(String key) {
             int n = key.length();
             boolean asciiOnly = n <= ASCII_BUFFER;
             for (int i = 0; asciiOnly && i < n; i++) {
@@ -261,7 +294,8 @@ public final class HashKey implements Comparable<HashKey> {
             } catch (DigestException e) {
                 throw new IllegalStateException("MD5 digest does not fit 16 bytes", e);
             }
-            return of(readLongBigEndian(out, 0), readLongBigEndian(out, 8));
+            hi = readLongBigEndian(out, 0);
+            lo = readLongBigEndian(out, 8);
         }
     }
 }

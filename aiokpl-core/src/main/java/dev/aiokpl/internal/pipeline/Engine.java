@@ -136,6 +136,12 @@ public final class Engine implements Retrier.Outcomes {
      */
     public CompletableFuture<RecordResult> put(String stream, String partitionKey, String explicitHashKey,
             HashKey hashKey, byte[] data, int size) {
+        return put(stream, partitionKey, explicitHashKey, hashKey.hi(), hashKey.lo(), data, size);
+    }
+
+    /** As {@link #put(String, String, String, HashKey, byte[], int)}, the hash key given as its two unsigned halves. */
+    public CompletableFuture<RecordResult> put(String stream, String partitionKey, String explicitHashKey,
+            long hashHi, long hashLo, byte[] data, int size) {
         if (closed) {
             throw closedException();
         }
@@ -145,7 +151,7 @@ public final class Engine implements Retrier.Outcomes {
             throw closedException();
         }
         CompletableFuture<RecordResult> future = new CompletableFuture<>();
-        PendingRecord r = new PendingRecord(stream, partitionKey, explicitHashKey, hashKey, data, size,
+        PendingRecord r = new PendingRecord(stream, partitionKey, explicitHashKey, hashHi, hashLo, data, size,
                 time.ticker().read(), future, flushTracker.enter());
         inbox.offer(r);
         wake();
@@ -339,6 +345,7 @@ public final class Engine implements Retrier.Outcomes {
             r.deadlineNanos = r.arrivalNanos + bufferedNanos;
             arrivalOrder.add(r);
             StreamPipeline sp = stream(r.stream);
+            r.owner = sp;
             sp.pending++;
             sp.accept(r, now);
         }
@@ -509,8 +516,7 @@ public final class Engine implements Retrier.Outcomes {
     private void complete(PendingRecord r, RecordResult result) {
         r.done = true;
         capacity.release(r.size);
-        StreamPipeline sp = streams.get(r.stream);
-        if (sp != null) {
+        if (r.owner instanceof StreamPipeline sp) {
             sp.pending--;
         }
         completer.add(r, result);

@@ -72,7 +72,7 @@ final class StreamPipeline {
     void accept(PendingRecord r, long nowNanos) {
         now = nowNanos;
         if (shardMap.state() == ShardMap.State.READY) {
-            aggregator.add(r, shardMap.predict(r.hashKey));
+            aggregator.add(r, shardMap.predict(r.hashHi, r.hashLo));
         } else {
             waitingForMap.add(r);
         }
@@ -87,7 +87,7 @@ final class StreamPipeline {
             if (ready) {
                 PendingRecord r;
                 while ((r = waitingForMap.poll()) != null) {
-                    aggregator.add(r, shardMap.predict(r.hashKey));
+                    aggregator.add(r, shardMap.predict(r.hashHi, r.hashLo));
                 }
             } else {
                 // The map is still loading: records that cannot wait longer go out un-aggregated.

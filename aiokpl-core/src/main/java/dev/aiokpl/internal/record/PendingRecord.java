@@ -21,7 +21,10 @@ public final class PendingRecord {
     public final String partitionKey;
     /** As given by the user (canonical decimal), or null. */
     public final String explicitHashKey;
-    public final HashKey hashKey;
+    /** The hash key's upper 64 bits (unsigned), kept inline: no HashKey object per record. */
+    public final long hashHi;
+    /** The hash key's lower 64 bits (unsigned). */
+    public final long hashLo;
     public final byte[] data;
     /** Partition key UTF-8 bytes + data bytes: what backpressure and the service count. */
     public final int size;
@@ -52,16 +55,22 @@ public final class PendingRecord {
 
     /** True once a result was decided (pipeline thread). */
     public boolean done;
-    /** The first attempt; most records need no list (allocation matters on the hot path). */
-    private Attempt first;
-    private ArrayList<Attempt> more;
+    /**
+     * The attempts so far: null, one {@link Attempt}, or an {@code ArrayList<Attempt>} once there are
+     * two or more (one field: most records never need a list, and the record's size matters on the hot path).
+     */
+    private Object attempts;
 
-    public PendingRecord(String stream, String partitionKey, String explicitHashKey, HashKey hashKey, byte[] data,
-            int size, long arrivalNanos, CompletableFuture<RecordResult> future, Object epoch) {
+    /** The pipeline stage owner this record belongs to (set by the pipeline thread when it takes the record). */
+    public Object owner;
+
+    public PendingRecord(String stream, String partitionKey, String explicitHashKey, long hashHi, long hashLo,
+            byte[] data, int size, long arrivalNanos, CompletableFuture<RecordResult> future, Object epoch) {
         this.stream = stream;
         this.partitionKey = partitionKey;
         this.explicitHashKey = explicitHashKey;
-        this.hashKey = hashKey;
+        this.hashHi = hashHi;
+        this.hashLo = hashLo;
         this.data = data;
         this.size = size;
         this.arrivalNanos = arrivalNanos;
@@ -72,7 +81,12 @@ public final class PendingRecord {
 
     /** A placeholder node for the inbox; never a real record. */
     public static PendingRecord stub() {
-        return new PendingRecord(null, null, null, null, null, 0, 0, null, null);
+        return new PendingRecord(null, null, null, 0, 0, null, 0, 0, null, null);
+    }
+
+    /** The hash key as an object (for the uncommon paths; the hot path reads {@link #hashHi}/{@link #hashLo}). */
+    public HashKey hashKey() {
+        return HashKey.of(hashHi, hashLo);
     }
 
     /** Inbox link, written with release semantics. */
@@ -86,39 +100,48 @@ public final class PendingRecord {
     }
 
     /** Appends an attempt (pipeline thread). */
+    @SuppressWarnings("unchecked")
     public void addAttempt(Attempt attempt) {
-        if (first == null) {
-            first = attempt;
-            return;
+        if (attempts == null) {
+            attempts = attempt;
+        } else if (attempts instanceof Attempt first) {
+            ArrayList<Attempt> list = new ArrayList<>(4);
+            list.add(first);
+            list.add(attempt);
+            attempts = list;
+        } else {
+            ((ArrayList<Attempt>) attempts).add(attempt);
         }
-        if (more == null) {
-            more = new ArrayList<>(4);
-            more.add(first);
-        }
-        more.add(attempt);
     }
 
     /** The attempts so far, oldest first (pipeline thread); an immutable snapshot, empty if none. */
+    @SuppressWarnings("unchecked")
     public List<Attempt> attempts() {
-        if (more != null) {
-            return List.copyOf(more);
+        if (attempts == null) {
+            return List.of();
         }
-        return first == null ? List.of() : List.of(first);
+        return attempts instanceof Attempt one ? List.of(one) : List.copyOf((ArrayList<Attempt>) attempts);
     }
 
     /** How many attempts were made. */
+    @SuppressWarnings("unchecked")
     public int attemptCount() {
-        return more != null ? more.size() : first == null ? 0 : 1;
+        return attempts == null ? 0 : attempts instanceof Attempt ? 1 : ((ArrayList<Attempt>) attempts).size();
     }
 
     /** The last failed attempt, or null. */
+    @SuppressWarnings("unchecked")
     public Attempt lastFailure() {
-        if (more == null) {
-            return first != null && !first.successful() ? first : null;
+        if (attempts == null) {
+            return null;
         }
-        for (int i = more.size() - 1; i >= 0; i--) {
-            if (!more.get(i).successful()) {
-                return more.get(i);
+        if (attempts instanceof Attempt one) {
+            return one.successful() ? null : one;
+        }
+        ArrayList<Attempt> list = (ArrayList<Attempt>) attempts;
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (!list.get(i).successful()) {
+                return list.get(i);
             }
         }
         return null;

@@ -145,7 +145,7 @@ public final class Retrier {
             long endNanos) {
         outcomes.shardMapStale(kr.stream(), startNanos);
         for (PendingRecord r : kr.records()) {
-            if (!actual.contains(r.hashKey)) {
+            if (!actual.contains(r.hashHi, r.hashLo)) {
                 retryAll(kr, WRONG_SHARD, "predicted shard " + kr.predictedShard() + " but the record landed on "
                         + actual.shardId() + ", whose hash key range does not hold every user record of the aggregate",
                         startNanos, endNanos, false);

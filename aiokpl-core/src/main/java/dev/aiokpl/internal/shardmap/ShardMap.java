@@ -44,6 +44,11 @@ public final class ShardMap {
         public boolean contains(HashKey key) {
             return key.isWithin(start, end);
         }
+
+        /** Whether this shard's range holds the hash key {@code hi:lo} (each 64 bits read unsigned). */
+        public boolean contains(long hi, long lo) {
+            return HashKey.compare(hi, lo, start.hi(), start.lo()) >= 0 && HashKey.compare(hi, lo, end.hi(), end.lo()) <= 0;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardMap.class);
@@ -117,11 +122,14 @@ public final class ShardMap {
 
     /** The predicted shard for a hash key, or null unless READY. */
     public String predict(HashKey key) {
+        return predict(key.hi(), key.lo());
+    }
+
+    /** The predicted shard for the hash key {@code hi:lo} (each 64 bits read unsigned), or null unless READY. */
+    public String predict(long hi, long lo) {
         if (state != State.READY || shards.length == 0) {
             return null;
         }
-        long hi = key.hi();
-        long lo = key.lo();
         int low = 0;
         int high = shards.length - 1;
         while (low < high) {
@@ -134,7 +142,7 @@ public final class ShardMap {
             }
         }
         ShardRange s = shards[low];
-        return s.contains(key) ? s.shardId() : null;
+        return s.contains(hi, lo) ? s.shardId() : null;
     }
 
     /** An open shard, or one closed less than 60 s ago, or null. */

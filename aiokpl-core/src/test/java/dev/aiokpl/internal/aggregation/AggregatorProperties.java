@@ -77,7 +77,7 @@ class AggregatorProperties {
             if (kr.aggregated()) {
                 assertThat(kr.data().length).as("encoded aggregate size").isLessThanOrEqualTo(maxSize);
                 assertThat(kr.partitionKey()).isEqualTo("a");
-                assertThat(kr.explicitHashKey()).isEqualTo(kr.records().get(0).hashKey.toDecimalString());
+                assertThat(kr.explicitHashKey()).isEqualTo(kr.records().get(0).hashKey().toDecimalString());
                 AggregatorTest.assertDecodesTo(kr, kr.records());
             } else {
                 PendingRecord r = kr.records().get(0);

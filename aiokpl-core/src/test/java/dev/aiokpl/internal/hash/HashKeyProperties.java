@@ -57,6 +57,21 @@ class HashKeyProperties {
     }
 
     @Property(tries = 1000)
+    void theHasherLeavesTheSameKeyInItsHalves(@ForAll @StringLength(min = 1, max = 300) String key) throws Exception {
+        HashKey.Hasher hasher = HashKey.hasher();
+        hasher.hash(key);
+        BigInteger md5 = HashKeyTest.md5(key);
+        assertThat(HashKeyTest.toBigInteger(HashKey.of(hasher.hi(), hasher.lo()))).isEqualTo(md5);
+    }
+
+    @Property(tries = 2000)
+    void compareOfHalvesMatchesCompareTo(@ForAll("hashKeys") BigInteger a, @ForAll("hashKeys") BigInteger b) {
+        HashKey ka = HashKey.parseDecimal(a.toString());
+        HashKey kb = HashKey.parseDecimal(b.toString());
+        assertThat(Integer.signum(HashKey.compare(ka.hi(), ka.lo(), kb.hi(), kb.lo()))).isEqualTo(a.compareTo(b));
+    }
+
+    @Property(tries = 1000)
     void nonDigitStringsAreRejectedOrParsedLikeBigInteger(@ForAll @StringLength(max = 45) String s) {
         boolean canonical = s.matches("0|[1-9][0-9]*") && new BigInteger(s).compareTo(TWO_128) < 0;
         if (canonical) {

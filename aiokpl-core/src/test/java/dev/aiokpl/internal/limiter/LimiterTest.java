@@ -138,7 +138,7 @@ class LimiterTest {
         out.clear();
         PendingRecord young = pending("young", bytes("y"), T0 + 5 * SECOND);
         PendingRecord old = pending("old", bytes("o"), T0);
-        KinesisRecord agg = new KinesisRecord(STREAM, "a", young.hashKey.toDecimalString(), new byte[40],
+        KinesisRecord agg = new KinesisRecord(STREAM, "a", young.hashKey().toDecimalString(), new byte[40],
                 List.of(young, old), "s1", T0 + 5 * SECOND);
         limiter.offer(agg, T0 + 5 * SECOND);
         limiter.drain(T0 + 5 * SECOND, T0 + 1, out::add, expired::add);

@@ -60,7 +60,7 @@ class RetrierTest {
 
     private static KinesisRecord kr(String predicted, PendingRecord... records) {
         return new KinesisRecord(STREAM, records.length > 1 ? "a" : records[0].partitionKey,
-                records[0].hashKey.toDecimalString(), new byte[10], List.of(records), predicted, 0);
+                records[0].hashKey().toDecimalString(), new byte[10], List.of(records), predicted, 0);
     }
 
     private static PutBatch batch(KinesisRecord... krs) {

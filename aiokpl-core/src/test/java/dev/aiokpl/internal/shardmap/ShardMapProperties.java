@@ -63,7 +63,13 @@ class ShardMapProperties {
         probes.add(Shards.TWO_128.subtract(BigInteger.ONE));
         for (BigInteger k : probes) {
             HashKey key = HashKey.parseDecimal(k.toString());
-            assertThat(m.predict(key)).as("key %s", k).isEqualTo(Shards.holding(shards, key).shardId());
+            String expected = Shards.holding(shards, key).shardId();
+            assertThat(m.predict(key)).as("key %s", k).isEqualTo(expected);
+            assertThat(m.predict(key.hi(), key.lo())).as("key %s as halves", k).isEqualTo(expected);
+            for (ShardMap.ShardRange range : m.shards()) {
+                assertThat(range.contains(key.hi(), key.lo())).as("%s holds %s", range, k)
+                        .isEqualTo(range.shardId().equals(expected));
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ public final class TestRecords {
     /** A user record, with an explicit hash key if not null. */
     public static PendingRecord pending(String partitionKey, String explicitHashKey, byte[] data, long arrivalNanos) {
         HashKey key = explicitHashKey != null ? HashKey.parseDecimal(explicitHashKey) : HashKey.ofPartitionKey(partitionKey);
-        PendingRecord r = new PendingRecord(STREAM, partitionKey, explicitHashKey, key, data,
+        PendingRecord r = new PendingRecord(STREAM, partitionKey, explicitHashKey, key.hi(), key.lo(), data,
                 Utf8.length(partitionKey) + data.length, arrivalNanos, new CompletableFuture<RecordResult>(), null);
         r.deadlineNanos = arrivalNanos;
         return r;
@@ -56,7 +56,7 @@ public final class TestRecords {
         for (int i = 0; i < userRecords; i++) {
             rs[i] = pending("k" + i, new byte[1], arrivalNanos);
         }
-        return new KinesisRecord(STREAM, "a", rs[0].hashKey.toDecimalString(), new byte[size - 1], List.of(rs), shard,
+        return new KinesisRecord(STREAM, "a", rs[0].hashKey().toDecimalString(), new byte[size - 1], List.of(rs), shard,
                 deadlineNanos);
     }
 
