@@ -8,6 +8,7 @@
 #   bash scripts/bench-e2e.sh kinesalite      only kinesalite (--ssl, 127.0.0.1)
 #   bash scripts/bench-e2e.sh null            only the null endpoint
 #   bash scripts/bench-e2e.sh null --rounds 7 --records 500000 --jfr   (options: see E2eBenchmark)
+#   bash scripts/bench-e2e.sh null --protocol default   aiokpl and sdk speak CBOR, as against Kinesis
 #
 # Environment: BENCH_SKIP_BUILD=1 (reuse the last build), BENCH_TIMEOUT (seconds for each target,
 # default 3600), AIOKPL_EMULATORS_DIR (where scripts/emulators.sh installs kinesalite).

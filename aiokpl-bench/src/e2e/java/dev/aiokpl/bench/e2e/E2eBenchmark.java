@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -56,10 +57,13 @@ import software.amazon.awssdk.utils.AttributeMap;
  *
  * <p>Options: {@code --rounds 5 --records 200000 --bytes 200 --keys 256 --producers aiokpl,kpl,sdk
  * --work DIR --kinesalite PATH/cli.js --scripts DIR --rate-limit N --sdk-in-flight 8
- * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --max-outstanding 0 --prime --jfr} ({@code --prime}: each
- * producer sends one record and waits for it before the clock starts; {@code --warmup}: rounds
+ * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --max-outstanding 0 --protocol json --prime --jfr}
+ * ({@code --prime}: each producer sends one record and waits for it before the clock starts; {@code --warmup}: rounds
  * of a quarter of the records first, not counted; {@code --jfr}: record the aiokpl runs with JFR into
- * {@code DIR/jfr}; numbers from such an invocation include the recorder's overhead).
+ * {@code DIR/jfr}; numbers from such an invocation include the recorder's overhead; {@code --protocol}:
+ * {@code json} runs every producer JVM with {@code -Daws.cborEnabled=false}, {@code default} (null target only)
+ * lets aiokpl and sdk speak the SDK's default CBOR, as against real Kinesis, while the KPL's native core
+ * speaks JSON either way; the null endpoint's counts confirm which protocol each run used).
  */
 public final class E2eBenchmark {
 
@@ -78,6 +82,7 @@ public final class E2eBenchmark {
     private final long runTimeoutSeconds;
     private final List<String> jvmFlags;
     private final boolean jfr;
+    private final String protocol;
     private final PrintStream out = System.out;
 
     private Process endpoint;
@@ -97,8 +102,16 @@ public final class E2eBenchmark {
         this.runTimeoutSeconds = Long.parseLong(options.getOrDefault("run-timeout", "420"));
         this.jvmFlags = List.of(options.getOrDefault("jvm", "-Xms256m -Xmx1g").trim().split("\\s+"));
         this.jfr = options.containsKey("jfr");
+        this.protocol = options.getOrDefault("protocol", "json");
         if (!target.equals("kinesalite") && !target.equals("null")) {
             throw new IllegalArgumentException("--target must be kinesalite or null: " + target);
+        }
+        if (!protocol.equals("json") && !protocol.equals("default")) {
+            throw new IllegalArgumentException("--protocol must be json or default: " + protocol);
+        }
+        if (protocol.equals("default") && !target.equals("null")) {
+            throw new IllegalArgumentException("--protocol default needs --target null: " + target
+                    + " speaks JSON only (no CBOR), so its producers must run with --protocol json");
         }
     }
 
@@ -170,8 +183,11 @@ public final class E2eBenchmark {
         b.append("- records ").append(records).append(" x ").append(bytes).append(" B, ").append(keys)
                 .append(" partition keys, 4 shards, ").append(rounds).append(" rounds, order ")
                 .append(String.join(" ", producers)).append("\n");
-        b.append("- producer JVMs: ").append(String.join(" ", jvmFlags)).append(" -Daws.cborEnabled=false")
+        b.append("- producer JVMs: ").append(String.join(" ", jvmFlags))
                 .append(jfr ? " + JFR on aiokpl" : "").append("\n");
+        b.append("- protocol (--protocol ").append(protocol).append("): ")
+                .append(producers.stream().map(p -> p + " " + protocolOf(p)).collect(Collectors.joining("; ")))
+                .append("\n");
         b.append("- start: ").append(options.containsKey("prime")
                 ? "primed (record 0 sent alone and confirmed before the clock starts: steady state)"
                 : "cold (the clock starts with the producer just created, as an application's first burst)").append("\n");
@@ -191,6 +207,22 @@ public final class E2eBenchmark {
         b.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (").append(cpu)
                 .append("), load average at start ").append(Files.readString(Path.of("/proc/loadavg")).trim()).append("\n");
         return b.toString();
+    }
+
+    /**
+     * Whether {@code producer}'s JVM keeps the SDK's default protocol, CBOR: with {@code --protocol default},
+     * aiokpl and sdk do; the KPL's native core speaks JSON whatever its JVM is told.
+     */
+    private boolean cbor(String producer) {
+        return protocol.equals("default") && !producer.equals("kpl");
+    }
+
+    /** The protocol {@code producer} speaks in this invocation and why, for the setup lines. */
+    private String protocolOf(String producer) {
+        if (cbor(producer)) {
+            return "CBOR (the SDK's default)";
+        }
+        return producer.equals("kpl") ? "JSON (its native core's only protocol)" : "JSON (-Daws.cborEnabled=false)";
     }
 
     private long rateLimit() {
@@ -314,7 +346,9 @@ public final class E2eBenchmark {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExe());
         cmd.addAll(jvmFlags);
-        cmd.add("-Daws.cborEnabled=false");
+        if (!cbor(producer)) {
+            cmd.add("-Daws.cborEnabled=false");
+        }
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         // One line per shard map load, with the time, to see how long a cold start waits for it.
         cmd.add("-Dorg.slf4j.simpleLogger.log.dev.aiokpl.internal.shardmap=debug");
@@ -430,6 +464,15 @@ public final class E2eBenchmark {
         row.resent = Math.max(0, received - records);
         row.kinesisRecords = stats.getOrDefault("kinesisRecords", 0L);
         row.rawKinesisRecords = stats.getOrDefault("rawKinesisRecords", 0L);
+        // A run is labelled with the protocol its JVM was set up for; check that the endpoint saw it
+        // (AWS_CBOR_ENABLED in the environment, say, would override the default).
+        long requests = stats.getOrDefault("requests", 0L);
+        long cborRequests = stats.getOrDefault("cborRequests", 0L);
+        if (cbor(row.producer) ? cborRequests != requests : cborRequests != 0) {
+            String protocolProblem = "expected " + protocolOf(row.producer) + " but the endpoint saw " + cborRequests
+                    + " of " + requests + " put requests in CBOR";
+            row.problem = row.problem == null ? protocolProblem : row.problem + "; " + protocolProblem;
+        }
     }
 
     // ---- results

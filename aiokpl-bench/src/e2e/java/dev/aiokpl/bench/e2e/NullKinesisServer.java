@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -40,7 +41,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,22 +51,25 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManagerFactory;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
+import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
 
 /**
  * A Kinesis endpoint that stores nothing, for measuring producers past an emulator's ceiling: HTTPS
  * (Netty from the SDK's dependencies, a self-signed key made at start with {@code keytool}) on 127.0.0.1 only,
- * JSON protocol (awsJson1.1). Every stream exists and has {@code shards} shards of equal hash
- * ranges; {@code ListShards}, {@code DescribeStream}, {@code DescribeStreamSummary} describe them,
- * {@code PutRecords}/{@code PutRecord} succeed on the shard that owns each entry's hash key (its
+ * in both protocols of the SDK's Kinesis client: JSON (awsJson1.1) and CBOR (a request of content type
+ * {@code application/x-amz-cbor-1.1}, the SDK's default, is answered in CBOR; see {@link Protocol}).
+ * Every stream exists and has {@code shards} shards of equal hash ranges; {@code ListShards},
+ * {@code DescribeStream}, {@code DescribeStreamSummary} describe them, {@code PutRecords}/{@code PutRecord} succeed on the shard that owns each entry's hash key (its
  * explicit hash key, else the MD5 of its partition key), so producers that predict shards see their
  * prediction confirmed. Other operations answer 400 and are logged.
  *
- * <p>It counts, per stream: requests, Kinesis records, those not aggregated (no {@code F3 89 9A C2}
- * magic) and user records (sub-records of aggregates are counted by walking the protobuf), and
- * requests per operation over all streams; a {@code GET /stats?stream=NAME} answers them as
- * {@code key=value} lines. Started by
+ * <p>It counts, per stream: requests, those in CBOR, Kinesis records, those not aggregated (no
+ * {@code F3 89 9A C2} magic) and user records (sub-records of aggregates are counted by walking the
+ * protobuf), and requests per operation and per protocol over all streams; a
+ * {@code GET /stats?stream=NAME} answers them as {@code key=value} lines. Started by
  * {@link E2eBenchmark} in its own JVM, so its CPU is not charged to the producer under test; it
  * prints {@code LISTENING <port>} once ready and exits when its parent process does.
  *
@@ -75,7 +79,6 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
 public final class NullKinesisServer {
 
     private static final String PASSWORD = "bench-only";
-    private static final JsonFactory JSON = new JsonFactory();
     private static final BigInteger MAX_HASH = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
     private static final String SEQUENCE_PREFIX = "4959" + "0".repeat(52);
     private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
@@ -87,9 +90,42 @@ public final class NullKinesisServer {
     });
     private static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
 
+    /**
+     * A wire protocol of the SDK's Kinesis client: the same shapes, read and written with the SDK's
+     * shaded Jackson, in JSON ({@code Data} as base64 text, timestamps in epoch seconds) or in CBOR
+     * ({@code Data} as a byte string, timestamps in epoch milliseconds, as the SDK's CBOR protocol
+     * reads them). Errors are a map with {@code __type} and {@code message} in either, which is where
+     * the SDK looks for the error code when no {@code x-amzn-ErrorType} header is set.
+     */
+    enum Protocol {
+        JSON("application/x-amz-json-1.1", new JsonFactory(), 1),
+        CBOR("application/x-amz-cbor-1.1", new CBORFactory(), 1000);
+
+        final String contentType;
+        final JsonFactory factory;
+        private final long timestampUnitsPerSecond;
+
+        Protocol(String contentType, JsonFactory factory, long timestampUnitsPerSecond) {
+            this.contentType = contentType;
+            this.factory = factory;
+            this.timestampUnitsPerSecond = timestampUnitsPerSecond;
+        }
+
+        /** CBOR for the SDK's CBOR content type, else JSON (what every other client gets, as before). */
+        static Protocol of(String contentType) {
+            return contentType != null && contentType.startsWith(CBOR.contentType) ? CBOR : JSON;
+        }
+
+        /** Writes a timestamp field as this protocol's SDK reads it. */
+        void writeTimestamp(JsonGenerator g, String field, long epochSeconds) throws IOException {
+            g.writeNumberField(field, epochSeconds * timestampUnitsPerSecond);
+        }
+    }
+
     /** Counters of one stream. */
     static final class Stats {
         final LongAdder requests = new LongAdder();
+        final LongAdder cborRequests = new LongAdder();
         final LongAdder kinesisRecords = new LongAdder();
         final LongAdder rawKinesisRecords = new LongAdder();
         final LongAdder userRecords = new LongAdder();
@@ -103,6 +139,7 @@ public final class NullKinesisServer {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Stats> stats = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> operations = new ConcurrentHashMap<>();
+    private final Map<Protocol, LongAdder> protocols = new EnumMap<>(Protocol.class);
     private final long created = System.currentTimeMillis() / 1000;
 
     NullKinesisServer(int shards) {
@@ -115,6 +152,9 @@ public final class NullKinesisServer {
             starts[i] = width.multiply(BigInteger.valueOf(i));
             ends[i] = i == shards - 1 ? MAX_HASH : starts[i].add(width).subtract(BigInteger.ONE);
             shardIds[i] = String.format("shardId-%012d", i);
+        }
+        for (Protocol p : Protocol.values()) {
+            protocols.put(p, new LongAdder());
         }
     }
 
@@ -155,29 +195,31 @@ public final class NullKinesisServer {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             byte[] body = ByteBufUtil.getBytes(request.content());
             int status = 200;
-            String contentType = "application/x-amz-json-1.1";
-            String answer;
+            String contentType;
+            byte[] bytes;
             if (request.method() == HttpMethod.GET && request.uri().startsWith("/stats")) {
                 contentType = "text/plain";
-                answer = stats(URI.create(request.uri()));
+                bytes = stats(URI.create(request.uri())).getBytes(StandardCharsets.UTF_8);
             } else {
+                Protocol protocol = Protocol.of(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+                contentType = protocol.contentType;
+                protocols.get(protocol).increment();
                 String target = request.headers().get("X-Amz-Target");
                 String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
                 operations.computeIfAbsent(operation, k -> new LongAdder()).increment();
                 try {
-                    answer = answer(operation, body);
-                    if (answer == null) {
+                    bytes = answer(protocol, operation, body);
+                    if (bytes == null) {
                         System.err.println("null endpoint: unsupported operation " + target + " " + request.uri());
                         status = 400;
-                        answer = "{\"__type\":\"UnknownOperationException\",\"message\":\"" + target + "\"}";
+                        bytes = error(protocol, "UnknownOperationException", String.valueOf(target));
                     }
                 } catch (IOException | RuntimeException bad) {
-                    System.err.println("null endpoint: bad " + operation + " request: " + bad);
+                    System.err.println("null endpoint: bad " + protocol + " " + operation + " request: " + bad);
                     status = 400;
-                    answer = "{\"__type\":\"SerializationException\",\"message\":\"" + bad.getClass().getSimpleName() + "\"}";
+                    bytes = error(protocol, "SerializationException", bad.getClass().getSimpleName());
                 }
             }
-            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
             response.headers()
@@ -199,30 +241,74 @@ public final class NullKinesisServer {
         }
     }
 
-    /** The answer to one Kinesis operation, or null if it is not one this endpoint knows. */
-    String answer(String operation, byte[] body) throws IOException {
+    /** What an answer holds, written into the map {@link #write} opens. */
+    @FunctionalInterface
+    private interface Answer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * The answer to one Kinesis operation, in the request's {@code protocol}, or null if it is not
+     * one this endpoint knows.
+     */
+    byte[] answer(Protocol protocol, String operation, byte[] body) throws IOException {
         return switch (operation) {
-            case "PutRecords" -> putRecords(body);
-            case "PutRecord" -> putRecord(body);
-            case "ListShards" -> listShards();
-            case "DescribeStreamSummary" -> describeStreamSummary(streamName(body));
-            case "DescribeStream" -> describeStream(streamName(body));
+            case "PutRecords" -> putRecords(protocol, body);
+            case "PutRecord" -> putRecord(protocol, body);
+            case "ListShards" -> write(protocol, this::writeShards);
+            case "DescribeStreamSummary" -> write(protocol, describeStreamSummary(protocol, streamName(protocol, body)));
+            case "DescribeStream" -> write(protocol, describeStream(protocol, streamName(protocol, body)));
             default -> null;
         };
     }
 
-    /** Compiles the request path before the first producer arrives; counted on a stream nobody uses. */
+    /** An error answer with the code the SDK reads from {@code __type}, in {@code protocol}. */
+    private static byte[] error(Protocol protocol, String type, String message) {
+        try {
+            return write(protocol, g -> {
+                g.writeStringField("__type", type);
+                g.writeStringField("message", message);
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One map written by {@code answer} in {@code protocol}. */
+    private static byte[] write(Protocol protocol, Answer answer) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try (JsonGenerator g = protocol.factory.createGenerator(out)) {
+            g.writeStartObject();
+            answer.write(g);
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Compiles the request path of each protocol before the first producer arrives; counted on a
+     * stream nobody uses.
+     */
     private void warmUp() throws IOException {
         byte[] data = new byte[200];
-        String raw = Base64.getEncoder().encodeToString(data);
-        StringBuilder b = new StringBuilder("{\"StreamName\":\"_warm-up\",\"Records\":[");
-        for (int i = 0; i < 500; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"Data\":\"").append(raw).append("\",\"PartitionKey\":\"k")
-                    .append(i).append("\"").append(i % 2 == 0 ? ",\"ExplicitHashKey\":\"" + i + "\"" : "").append('}');
-        }
-        byte[] body = b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < 300; i++) {
-            putRecords(body);
+        for (Protocol protocol : Protocol.values()) {
+            byte[] body = write(protocol, g -> {
+                g.writeStringField("StreamName", "_warm-up");
+                g.writeArrayFieldStart("Records");
+                for (int i = 0; i < 500; i++) {
+                    g.writeStartObject();
+                    g.writeBinaryField("Data", data);
+                    g.writeStringField("PartitionKey", "k" + i);
+                    if (i % 2 == 0) {
+                        g.writeStringField("ExplicitHashKey", Integer.toString(i));
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            });
+            for (int i = 0; i < 300; i++) {
+                answer(protocol, "PutRecords", body);
+            }
         }
         stats.remove("_warm-up");
     }
@@ -262,13 +348,16 @@ public final class NullKinesisServer {
         Stats s = stats.getOrDefault(stream, new Stats());
         return "requests=" + s.requests.sum() + "\nkinesisRecords=" + s.kinesisRecords.sum()
                 + "\nrawKinesisRecords=" + s.rawKinesisRecords.sum() + "\nuserRecords=" + s.userRecords.sum()
-                + "\ndataBytes=" + s.dataBytes.sum() + "\n"
+                + "\ndataBytes=" + s.dataBytes.sum() + "\ncborRequests=" + s.cborRequests.sum() + "\n"
                 + operations.entrySet().stream().map(e -> "operation." + e.getKey() + "=" + e.getValue().sum() + "\n")
-                        .sorted().collect(Collectors.joining());
+                        .sorted().collect(Collectors.joining())
+                + protocols.entrySet().stream()
+                        .map(e -> "protocol." + e.getKey().name().toLowerCase() + "=" + e.getValue().sum() + "\n")
+                        .collect(Collectors.joining());
     }
 
-    private static String streamName(byte[] body) throws IOException {
-        try (JsonParser p = JSON.createParser(body)) {
+    private static String streamName(Protocol protocol, byte[] body) throws IOException {
+        try (JsonParser p = protocol.factory.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             String stream = "";
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -306,8 +395,21 @@ public final class NullKinesisServer {
             }
         }
 
-        /** Counts it, and answers its result entry. */
+        /** Counts it, and appends its result entry in JSON. */
         void accept(Stats s, StringBuilder out) {
+            count(s);
+            out.append("{\"SequenceNumber\":\"").append(nextSequenceNumber())
+                    .append("\",\"ShardId\":\"").append(shardId()).append("\"}");
+        }
+
+        /** Counts it, and writes its result entry's fields in {@code out}'s protocol. */
+        void accept(Stats s, JsonGenerator out) throws IOException {
+            count(s);
+            out.writeStringField("SequenceNumber", nextSequenceNumber());
+            out.writeStringField("ShardId", shardId());
+        }
+
+        private void count(Stats s) {
             s.kinesisRecords.increment();
             s.dataBytes.add(data.length);
             long users = userRecords(data);
@@ -317,18 +419,36 @@ public final class NullKinesisServer {
             } else {
                 s.userRecords.add(users);
             }
-            out.append("{\"SequenceNumber\":\"")
-                    .append(sequenceNumber(sequence.incrementAndGet()))
-                    .append("\",\"ShardId\":\"").append(shardIds[shardOf(partitionKey, explicitHashKey)]).append("\"}");
+        }
+
+        private String nextSequenceNumber() {
+            return sequenceNumber(sequence.incrementAndGet());
+        }
+
+        private String shardId() {
+            return shardIds[shardOf(partitionKey, explicitHashKey)];
         }
     }
 
-    private String putRecords(byte[] body) throws IOException {
-        StringBuilder records = new StringBuilder(64 * 1024);
+    /** The counters of {@code stream}, with one more request in {@code protocol}. */
+    private Stats request(String stream, Protocol protocol) {
+        Stats s = stats.computeIfAbsent(stream, k -> new Stats());
+        s.requests.increment();
+        if (protocol == Protocol.CBOR) {
+            s.cborRequests.increment();
+        }
+        return s;
+    }
+
+    /**
+     * Parses a PutRecords request, counts it and answers it. In JSON, every JSON benchmark's hot path,
+     * the answer is built as text, as it always was: Jackson's generator would cost the endpoint some
+     * 10 % more CPU here, on the 2 cores it shares with the producer under test.
+     */
+    private byte[] putRecords(Protocol protocol, byte[] body) throws IOException {
         String stream = "";
-        int count = 0;
         List<Entry> pending = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = protocol.factory.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.getCurrentName();
@@ -349,21 +469,35 @@ public final class NullKinesisServer {
                 }
             }
         }
-        Stats s = stats.computeIfAbsent(stream, k -> new Stats());
-        s.requests.increment();
-        for (Entry e : pending) {
-            if (count++ > 0) {
-                records.append(',');
+        Stats s = request(stream, protocol);
+        if (protocol == Protocol.JSON) {
+            StringBuilder records = new StringBuilder(64 * 1024);
+            int count = 0;
+            for (Entry e : pending) {
+                if (count++ > 0) {
+                    records.append(',');
+                }
+                e.accept(s, records);
             }
-            e.accept(s, records);
+            return ("{\"FailedRecordCount\":0,\"Records\":[" + records + "]}").getBytes(StandardCharsets.UTF_8);
         }
-        return "{\"FailedRecordCount\":0,\"Records\":[" + records + "]}";
+        return write(protocol, g -> {
+            g.writeNumberField("FailedRecordCount", 0);
+            g.writeArrayFieldStart("Records");
+            for (Entry e : pending) {
+                g.writeStartObject();
+                e.accept(s, g);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
     }
 
-    private String putRecord(byte[] body) throws IOException {
+    /** Parses a PutRecord request, counts it and answers it (in JSON as text, as PutRecords does). */
+    private byte[] putRecord(Protocol protocol, byte[] body) throws IOException {
         Entry e = new Entry();
         String stream = "";
-        try (JsonParser p = JSON.createParser(body)) {
+        try (JsonParser p = protocol.factory.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.getCurrentName();
@@ -377,45 +511,76 @@ public final class NullKinesisServer {
                 }
             }
         }
-        Stats s = stats.computeIfAbsent(stream, k -> new Stats());
-        s.requests.increment();
-        StringBuilder out = new StringBuilder();
-        e.accept(s, out);
-        return out.toString();
-    }
-
-    private String shardsJson() {
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < shards; i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append("{\"ShardId\":\"").append(shardIds[i])
-                    .append("\",\"HashKeyRange\":{\"StartingHashKey\":\"").append(starts[i])
-                    .append("\",\"EndingHashKey\":\"").append(ends[i])
-                    .append("\"},\"SequenceNumberRange\":{\"StartingSequenceNumber\":\"")
-                    .append(sequenceNumber(0)).append("\"}}");
+        Stats s = request(stream, protocol);
+        if (protocol == Protocol.JSON) {
+            StringBuilder out = new StringBuilder();
+            e.accept(s, out);
+            return out.toString().getBytes(StandardCharsets.UTF_8);
         }
-        return b.append(']').toString();
+        return write(protocol, g -> e.accept(s, g));
     }
 
-    private String listShards() {
-        return "{\"Shards\":" + shardsJson() + "}";
+    /** The {@code Shards} list of ListShards and DescribeStream. */
+    private void writeShards(JsonGenerator g) throws IOException {
+        g.writeArrayFieldStart("Shards");
+        for (int i = 0; i < shards; i++) {
+            g.writeStartObject();
+            g.writeStringField("ShardId", shardIds[i]);
+            g.writeObjectFieldStart("HashKeyRange");
+            g.writeStringField("StartingHashKey", starts[i].toString());
+            g.writeStringField("EndingHashKey", ends[i].toString());
+            g.writeEndObject();
+            g.writeObjectFieldStart("SequenceNumberRange");
+            g.writeStringField("StartingSequenceNumber", sequenceNumber(0));
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
-    private String describeStream(String stream) {
-        return "{\"StreamDescription\":{\"StreamName\":\"" + stream + "\",\"StreamARN\":\"" + arn(stream)
-                + "\",\"StreamStatus\":\"ACTIVE\",\"StreamModeDetails\":{\"StreamMode\":\"PROVISIONED\"},\"Shards\":"
-                + shardsJson() + ",\"HasMoreShards\":false,\"RetentionPeriodHours\":24,\"StreamCreationTimestamp\":"
-                + created + ",\"EnhancedMonitoring\":[{\"ShardLevelMetrics\":[]}],\"EncryptionType\":\"NONE\"}}";
+    private Answer describeStream(Protocol protocol, String stream) {
+        return g -> {
+            g.writeObjectFieldStart("StreamDescription");
+            writeStreamHead(g, stream);
+            writeShards(g);
+            g.writeBooleanField("HasMoreShards", false);
+            writeStreamTail(protocol, g);
+            g.writeEndObject();
+        };
     }
 
-    private String describeStreamSummary(String stream) {
-        return "{\"StreamDescriptionSummary\":{\"StreamName\":\"" + stream + "\",\"StreamARN\":\"" + arn(stream)
-                + "\",\"StreamStatus\":\"ACTIVE\",\"StreamModeDetails\":{\"StreamMode\":\"PROVISIONED\"},"
-                + "\"RetentionPeriodHours\":24,\"StreamCreationTimestamp\":" + created
-                + ",\"EnhancedMonitoring\":[{\"ShardLevelMetrics\":[]}],\"EncryptionType\":\"NONE\",\"OpenShardCount\":"
-                + shards + ",\"ConsumerCount\":0}}";
+    private Answer describeStreamSummary(Protocol protocol, String stream) {
+        return g -> {
+            g.writeObjectFieldStart("StreamDescriptionSummary");
+            writeStreamHead(g, stream);
+            writeStreamTail(protocol, g);
+            g.writeNumberField("OpenShardCount", shards);
+            g.writeNumberField("ConsumerCount", 0);
+            g.writeEndObject();
+        };
+    }
+
+    /** The fields DescribeStream and DescribeStreamSummary begin with. */
+    private static void writeStreamHead(JsonGenerator g, String stream) throws IOException {
+        g.writeStringField("StreamName", stream);
+        g.writeStringField("StreamARN", arn(stream));
+        g.writeStringField("StreamStatus", "ACTIVE");
+        g.writeObjectFieldStart("StreamModeDetails");
+        g.writeStringField("StreamMode", "PROVISIONED");
+        g.writeEndObject();
+    }
+
+    /** The fields DescribeStream writes after its shards and DescribeStreamSummary after its head. */
+    private void writeStreamTail(Protocol protocol, JsonGenerator g) throws IOException {
+        g.writeNumberField("RetentionPeriodHours", 24);
+        protocol.writeTimestamp(g, "StreamCreationTimestamp", created);
+        g.writeArrayFieldStart("EnhancedMonitoring");
+        g.writeStartObject();
+        g.writeArrayFieldStart("ShardLevelMetrics");
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeStringField("EncryptionType", "NONE");
     }
 
     /** A 56-digit decimal, as Kinesis sequence numbers are. */
