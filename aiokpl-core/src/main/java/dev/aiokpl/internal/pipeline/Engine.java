@@ -121,6 +121,7 @@ public final class Engine implements Retrier.Outcomes {
         this.maxBlockNanos = config.maxBlockTime().toNanos();
         this.sender = new Sender(client, config.maxConnections(), config.requestTimeout(), time.ticker(),
                 pipelineExecutor, this::onResponse);
+        this.sender.expireAfter(ttlNanos, (kr, now) -> streams.get(kr.stream()).expiredBeforeSending(kr, now));
         this.retrier = new Retrier(config.failIfThrottled(),
                 new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time, this);
     }
@@ -597,6 +598,11 @@ public final class Engine implements Retrier.Outcomes {
     public ShardMap shardMap(String stream) {
         StreamPipeline sp = streams.get(stream);
         return sp == null ? null : sp.shardMap;
+    }
+
+    /** Batches waiting for a connection (pipeline thread / tests). */
+    public int waitingBatches() {
+        return sender.waiting();
     }
 
     /** Requests in flight (pipeline thread / tests). */

@@ -128,6 +128,16 @@ final class StreamPipeline {
         return loadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + mapWaitNanos) : r.deadlineNanos;
     }
 
+    /**
+     * A Kinesis record that waited for a connection until its oldest user record outlived the TTL
+     * (from the sender, on the pipeline thread): the old records fail as Expired, the others are
+     * aggregated again.
+     */
+    void expiredBeforeSending(KinesisRecord kr, long nowNanos) {
+        now = Math.max(now, nowNanos);
+        expiredWhileLimited(kr);
+    }
+
     private void expiredWhileLimited(KinesisRecord kr) {
         for (PendingRecord r : kr.records()) {
             if (r.done) {

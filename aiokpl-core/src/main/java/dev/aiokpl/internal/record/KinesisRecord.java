@@ -29,6 +29,15 @@ public record KinesisRecord(
     }
 
     /** Whether this entry is an aggregate of more than one user record. */
+    /** When the oldest of its user records was accepted (ticker time). */
+    public long oldestArrivalNanos() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < records.size(); i++) {
+            min = Math.min(min, records.get(i).arrivalNanos);
+        }
+        return min;
+    }
+
     public boolean aggregated() {
         return records.size() > 1;
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
@@ -34,6 +35,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * slow (high latency, or many shards each closing a small request every {@code recordMaxBufferedTime})
  * is capped at {@code maxInFlight / latency} requests per second whatever they hold, and records queue
  * here until they expire.
+ *
+ * <p>A Kinesis record whose oldest user record has outlived {@code recordTtl} by the time a
+ * connection frees up is not sent: it goes to the {@linkplain #expireAfter expiry handler}, which
+ * fails the old records as {@code Expired} and lets the young ones be aggregated again.
  *
  * <p>Not thread-safe: owned by the pipeline thread.
  */
@@ -61,6 +66,8 @@ public final class Sender {
     static final int MAX_MERGE_SCAN = 1024;
 
     private final ArrayDeque<PutBatch> waiting = new ArrayDeque<>();
+    private long ttlNanos = Long.MAX_VALUE;
+    private BiConsumer<KinesisRecord, Long> onExpired = (kr, now) -> { };
     private final Set<PutBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public Sender(KinesisAsyncClient client, int maxInFlight, Duration requestTimeout, Ticker ticker,
@@ -73,6 +80,15 @@ public final class Sender {
         this.handler = handler;
     }
 
+    /**
+     * Makes the sender drop, just before sending, every Kinesis record holding a user record older
+     * than {@code ttlNanos}, and hand it to {@code onExpired} with the current ticker time.
+     */
+    public void expireAfter(long ttlNanos, BiConsumer<KinesisRecord, Long> onExpired) {
+        this.ttlNanos = ttlNanos;
+        this.onExpired = onExpired;
+    }
+
     /** Queues a batch and sends what the in-flight limit allows. */
     public void submit(PutBatch batch) {
         waiting.add(batch);
@@ -83,8 +99,46 @@ public final class Sender {
     public void pump() {
         while (inFlight.size() < maxInFlight && !waiting.isEmpty()) {
             PutBatch next = waiting.poll();
-            send(waiting.isEmpty() ? next : mergeWaiting(next));
+            PutBatch live = withoutExpired(waiting.isEmpty() ? next : mergeWaiting(next));
+            if (live != null) {
+                send(live);
+            }
         }
+    }
+
+    /**
+     * The batch without its Kinesis records that hold a user record older than the TTL (handed to
+     * the expiry handler); null if none is left.
+     */
+    private PutBatch withoutExpired(PutBatch batch) {
+        if (ttlNanos == Long.MAX_VALUE) {
+            return batch;
+        }
+        long now = ticker.read();
+        List<KinesisRecord> records = batch.records();
+        List<KinesisRecord> kept = null;
+        for (int i = 0; i < records.size(); i++) {
+            KinesisRecord kr = records.get(i);
+            if (now - kr.oldestArrivalNanos() >= ttlNanos) {
+                if (kept == null) {
+                    kept = new ArrayList<>(records.subList(0, i));
+                }
+                onExpired.accept(kr, now);
+            } else if (kept != null) {
+                kept.add(kr);
+            }
+        }
+        if (kept == null) {
+            return batch;
+        }
+        if (kept.isEmpty()) {
+            return null;
+        }
+        long size = 0;
+        for (KinesisRecord kr : kept) {
+            size += kr.size();
+        }
+        return new PutBatch(batch.stream(), kept, size, batch.maxCount(), batch.maxSize());
     }
 
     /**

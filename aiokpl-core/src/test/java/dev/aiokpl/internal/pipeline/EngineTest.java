@@ -451,6 +451,29 @@ class EngineTest {
     }
 
     @Test
+    void aRecordThatOutlivesItsTtlWaitingForAConnectionExpiresUnsent() {
+        client.holdPutRecords(true);
+        engine(Config.builder().maxConnections(1).recordTtl(Duration.ofSeconds(2)));
+        CompletableFuture<RecordResult> first = put("first");
+        runUntil(() -> client.heldPutRecords().size() == 1, Duration.ofMillis(50), 10);
+        CompletableFuture<RecordResult> waiting = put("waiting");
+        runUntil(() -> engine.inFlightRequests() == 1 && engine.waitingBatches() == 1, Duration.ofMillis(50), 10);
+
+        ticker.advance(Duration.ofSeconds(3));
+        client.releasePutRecords();
+        engine.runOnce();
+        engine.runOnce();
+
+        assertThat(first.getNow(null).successful()).isTrue();
+        RecordResult expired = waiting.getNow(null);
+        assertThat(expired).as("failed without being sent").isNotNull();
+        assertThat(expired.successful()).isFalse();
+        assertThat(expired.attempts()).extracting(Attempt::errorCode).containsExactly(Engine.EXPIRED);
+        assertThat(client.putRecordsEntries()).as("only the first record was ever sent").hasSize(1);
+        assertThat(engine.outstandingRecords()).isZero();
+    }
+
+    @Test
     void aFullProducerWithZeroBlockTimeRejectsAtOnceAndAcceptsNothing() {
         engine(Config.builder().maxOutstandingRecords(1).maxBlockTime(Duration.ZERO));
         CompletableFuture<RecordResult> accepted = put("first");
