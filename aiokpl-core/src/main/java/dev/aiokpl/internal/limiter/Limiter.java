@@ -76,7 +76,7 @@ public final class Limiter {
             s.recover(now);
             while (!s.queue.isEmpty()) {
                 KinesisRecord head = s.queue.peek();
-                if (oldestArrival(head) < oldestAllowedArrival) {
+                if (head.oldestArrivalNanos() < oldestAllowedArrival) {
                     s.queue.poll();
                     if (expiredNow == null) {
                         expiredNow = new ArrayList<>();
@@ -169,14 +169,6 @@ public final class Limiter {
             shards.put(shardId, s);
         }
         return s;
-    }
-
-    private static long oldestArrival(KinesisRecord kr) {
-        long min = Long.MAX_VALUE;
-        for (var r : kr.records()) {
-            min = Math.min(min, r.arrivalNanos);
-        }
-        return min;
     }
 
     /** One shard's buckets, queue and adaptive factor. */
