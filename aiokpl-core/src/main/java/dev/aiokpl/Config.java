@@ -380,6 +380,23 @@ public final class Config {
             metricsUploadInterval = c.metricsUploadInterval;
         }
 
+        /**
+         * Sets the fields named by KPL properties (the names {@link Config#fromProperties} reads) on
+         * this builder, leaving the others as they are: for a KPL {@code .properties} file plus settings
+         * made in code, e.g. {@code Config.builder().credentialsProvider(p).applyProperties(props).build()}.
+         * Keys with no meaning here are logged and ignored; a value that is not a number, boolean or
+         * level throws {@link IllegalArgumentException} naming the key; ranges are checked by
+         * {@link #build()}.
+         *
+         * @param properties KPL-style properties, for example {@code RecordMaxBufferedTime=100}
+         * @return this builder
+         */
+        public Builder applyProperties(Properties properties) {
+            Objects.requireNonNull(properties, "properties");
+            KplProperties.apply(properties, this);
+            return this;
+        }
+
         /** The AWS region of the stream. Required. */
         public Builder region(String region) {
             this.region = region;

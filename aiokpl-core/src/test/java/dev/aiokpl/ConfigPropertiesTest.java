@@ -127,6 +127,20 @@ class ConfigPropertiesTest {
     }
 
     @Test
+    void aBuilderTakesPropertiesOnTopOfWhatCodeSet() {
+        Config c = Config.builder().region("eu-west-1").maxConnections(4).recordTtl(Duration.ofSeconds(90))
+                .applyProperties(props("RecordMaxBufferedTime", "250", "MaxConnections", "12"))
+                .build();
+        assertThat(c.region()).as("Region in the properties replaces the earlier call").isEqualTo("us-west-2");
+        assertThat(c.maxConnections()).as("the property wins over the earlier call").isEqualTo(12);
+        assertThat(c.recordMaxBufferedTime()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.recordTtl()).as("untouched by the properties").isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> Config.builder().applyProperties(props("RateLimit", "fast")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RateLimit")
+                .hasMessageContaining("fast");
+    }
+
+    @Test
     void keysWithNoMeaningHereAreIgnored() {
         Config c = Config.fromProperties(props("ThreadingModel", "POOLED", "NativeExecutable", "/opt/kpl",
                 "SomethingElse", "1"));
