@@ -81,7 +81,7 @@ final class StreamPipeline {
     /** Moves records through the stages; returns the next time something is due. */
     long process(long nowNanos, boolean flush) {
         now = nowNanos;
-        shardMap.tick(now);
+        shardMap.tick(now, pending > 0);
         boolean ready = shardMap.state() == ShardMap.State.READY;
         if (!waitingForMap.isEmpty()) {
             if (ready) {
@@ -179,7 +179,7 @@ final class StreamPipeline {
         for (Deferred d : deferred) {
             wake = Math.min(wake, d.giveUpNanos());
         }
-        return Math.min(wake, shardMap.nextWakeNanos());
+        return Math.min(wake, shardMap.nextWakeNanos(pending > 0));
     }
 
     /** Removes every record from every stage (for abort). */

@@ -80,6 +80,10 @@ public final class ShardMap {
     private long backoffNanos = INITIAL_BACKOFF_NANOS;
     private long version;
     private String lastError;
+    /** Whether the last failure's code cannot heal by retrying alone (a missing stream, no access). */
+    private boolean lastErrorPermanent;
+    /** Loads failed in a row (for the log). */
+    private int failures;
 
     public ShardMap(String stream, KinesisAsyncClient client, Ticker ticker, Duration refreshInterval,
             Executor pipelineExecutor, Runnable onUpdate) {
@@ -176,15 +180,33 @@ public final class ShardMap {
 
     /** Starts a periodic refresh or a retry after backoff when due. */
     public void tick(long now) {
+        tick(now, true);
+    }
+
+    /**
+     * Expires closed shards and starts a due load. {@code wanted}: whether the stream has records
+     * waiting; after a non-retryable failure (a missing stream, no access) the map is loaded again
+     * only for records, not in the background forever.
+     */
+    public void tick(long now, boolean wanted) {
         expireClosed(now);
-        if (!loading && now >= nextLoadNanos) {
+        if (!loading && now >= nextLoadNanos && (wanted || !idleAfterPermanentFailure())) {
             load(now);
         }
     }
 
     /** When {@link #tick(long)} next has something to do. */
     public long nextWakeNanos() {
-        return loading ? Long.MAX_VALUE : nextLoadNanos;
+        return nextWakeNanos(true);
+    }
+
+    /** When {@link #tick(long, boolean)} next has something to do. */
+    public long nextWakeNanos(boolean wanted) {
+        return loading || (!wanted && idleAfterPermanentFailure()) ? Long.MAX_VALUE : nextLoadNanos;
+    }
+
+    private boolean idleAfterPermanentFailure() {
+        return state != State.READY && lastError != null && lastErrorPermanent;
     }
 
     private void load(long now) {
@@ -222,18 +244,38 @@ public final class ShardMap {
         long now = ticker.read();
         if (error != null) {
             Throwable cause = ErrorClassifier.unwrap(error);
-            lastError = ErrorClassifier.code(cause) + ": " + ErrorClassifier.message(cause);
+            String code = ErrorClassifier.code(cause);
+            String previous = lastError;
+            lastError = code + ": " + ErrorClassifier.message(cause);
+            lastErrorPermanent = ErrorClassifier.classify(code) == ErrorClassifier.Kind.NON_RETRYABLE;
+            failures++;
             if (state == State.UPDATING) {
                 state = State.INVALID;
             }
-            LOG.warn("Loading the shard map of stream {} failed (retrying in {} ms): {}", stream,
-                    backoffNanos / 1_000_000, lastError);
+            // Every failure is logged, but at WARN only when something changed or every 10th time:
+            // a stream that stays missing must not fill the log.
+            boolean warn = failures == 1 || !lastError.equals(previous) || failures % 10 == 0;
+            String next = lastErrorPermanent ? "retrying in " + backoffNanos / 1_000_000
+                    + " ms if records for it are waiting" : "retrying in " + backoffNanos / 1_000_000 + " ms";
+            if (warn) {
+                LOG.warn("Loading the shard map of stream {} failed ({} in a row; {}): {}", stream, failures, next,
+                        lastError);
+            } else {
+                LOG.debug("Loading the shard map of stream {} failed ({} in a row; {}): {}", stream, failures, next,
+                        lastError);
+            }
             nextLoadNanos = now + backoffNanos;
             backoffNanos = Math.min(MAX_BACKOFF_NANOS, (long) (backoffNanos * 1.5));
             return;
         }
         apply(loaded, now);
+        if (failures > 0) {
+            LOG.info("Loaded the shard map of stream {} after {} failed attempt(s): {} open shards", stream, failures,
+                    shards.length);
+        }
+        failures = 0;
         lastError = null;
+        lastErrorPermanent = false;
         mapTimeNanos = started;
         backoffNanos = INITIAL_BACKOFF_NANOS;
         nextLoadNanos = now + refreshIntervalNanos;

@@ -287,6 +287,42 @@ class ShardMapTest {
     }
 
     @Test
+    void aMissingStreamIsLookedUpAgainOnlyWhileRecordsWaitForIt() {
+        client.holdListShards(true);
+        ShardMap m = map();
+        m.start();
+        client.failHeldListShards(ScriptedKinesisClient.serviceError("ResourceNotFoundException", "no such stream", 400));
+        runPipeline();
+        assertThat(m.lastError()).contains("ResourceNotFoundException");
+        int requests = client.listShardsRequests().size();
+
+        ticker.advance(Duration.ofMinutes(10));
+        m.tick(ticker.read(), false);
+        assertThat(client.listShardsRequests()).as("nothing waits: no background retries").hasSize(requests);
+        assertThat(m.nextWakeNanos(false)).isEqualTo(Long.MAX_VALUE);
+
+        m.tick(ticker.read(), true);
+        assertThat(client.listShardsRequests()).as("a record arrived: look again").hasSize(requests + 1);
+        client.releaseListShards();
+        runPipeline();
+        assertThat(m.state()).isEqualTo(State.READY);
+        assertThat(m.lastError()).isNull();
+    }
+
+    @Test
+    void aRetryableFailureIsRetriedEvenWithNothingWaiting() {
+        client.holdListShards(true);
+        ShardMap m = map();
+        m.start();
+        client.failHeldListShards(ScriptedKinesisClient.serviceError("LimitExceededException", "slow down", 400));
+        runPipeline();
+        int requests = client.listShardsRequests().size();
+        assertThat(m.nextWakeNanos(false) - ticker.read()).isEqualTo(1_000_000_000L);
+        m.tick(ticker.advanceNanos(1_000_000_000L), false);
+        assertThat(client.listShardsRequests()).hasSize(requests + 1);
+    }
+
+    @Test
     void aFailedPeriodicRefreshKeepsTheOldMap() {
         ShardMap m = map(Duration.ofSeconds(10));
         m.start();
