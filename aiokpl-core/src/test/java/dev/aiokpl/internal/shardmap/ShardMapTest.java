@@ -288,11 +288,7 @@ class ShardMapTest {
 
     @Test
     void aMissingStreamIsLookedUpAgainOnlyWhileRecordsWaitForIt() {
-        client.holdListShards(true);
-        ShardMap m = map();
-        m.start();
-        client.failHeldListShards(ScriptedKinesisClient.serviceError("ResourceNotFoundException", "no such stream", 400));
-        runPipeline();
+        ShardMap m = afterAFailedFirstLoad("ResourceNotFoundException", "no such stream");
         assertThat(m.lastError()).contains("ResourceNotFoundException");
         int requests = client.listShardsRequests().size();
 
@@ -311,15 +307,20 @@ class ShardMapTest {
 
     @Test
     void aRetryableFailureIsRetriedEvenWithNothingWaiting() {
-        client.holdListShards(true);
-        ShardMap m = map();
-        m.start();
-        client.failHeldListShards(ScriptedKinesisClient.serviceError("LimitExceededException", "slow down", 400));
-        runPipeline();
+        ShardMap m = afterAFailedFirstLoad("LimitExceededException", "slow down");
         int requests = client.listShardsRequests().size();
         assertThat(m.nextWakeNanos(false) - ticker.read()).isEqualTo(1_000_000_000L);
         m.tick(ticker.advanceNanos(1_000_000_000L), false);
         assertThat(client.listShardsRequests()).hasSize(requests + 1);
+    }
+
+    private ShardMap afterAFailedFirstLoad(String code, String message) {
+        client.holdListShards(true);
+        ShardMap m = map();
+        m.start();
+        client.failHeldListShards(ScriptedKinesisClient.serviceError(code, message, 400));
+        runPipeline();
+        return m;
     }
 
     @Test
