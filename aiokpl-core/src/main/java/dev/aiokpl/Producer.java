@@ -62,6 +62,8 @@ public final class Producer implements AutoCloseable {
     private final DefaultMetricsManager metrics;
     private final KinesisClients.Owned ownedClient;
     private final ExecutorService ownedCallbackExecutor;
+    /** The threads of {@link #ownedCallbackExecutor}, or null. */
+    private final DaemonThreadFactory callbackThreads;
     private final ConcurrentHashMap<String, Boolean> validStreams = new ConcurrentHashMap<>();
     private final Object closeLock = new Object();
     private boolean closed;
@@ -72,13 +74,15 @@ public final class Producer implements AutoCloseable {
         int id = DaemonThreadFactory.nextProducerId();
         Executor callbacks = config.callbackExecutor();
         if (callbacks == null) {
+            callbackThreads = new DaemonThreadFactory("callback-" + id);
             ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    new DaemonThreadFactory("callback-" + id));
+                    callbackThreads);
             pool.allowCoreThreadTimeOut(true);
             ownedCallbackExecutor = pool;
             callbacks = pool;
         } else {
             ownedCallbackExecutor = null;
+            callbackThreads = null;
         }
         Ticker ticker = Ticker.system();
         this.metrics = new DefaultMetricsManager(config.metricsLevel(), config.metricsGranularity(),
@@ -248,6 +252,8 @@ public final class Producer implements AutoCloseable {
                     LOG.warn("record callbacks did not finish within 10 s of close()");
                     ownedCallbackExecutor.shutdownNow();
                 }
+                // awaitTermination returns a moment before the last worker thread has ended.
+                callbackThreads.awaitThreadsEnded(Duration.ofSeconds(1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

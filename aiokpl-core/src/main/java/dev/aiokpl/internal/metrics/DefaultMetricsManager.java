@@ -65,6 +65,8 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
 
     /** How long {@link #close()} waits for its own upload thread to stop. */
     private static final long THREAD_STOP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The thread of the scheduler this manager made itself, once started. */
+    private volatile Thread ownThread;
 
     private static final long WARNING_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -388,6 +390,9 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
         try {
             if (!own.awaitTermination(THREAD_STOP_NANOS, TimeUnit.NANOSECONDS)) {
                 LOG.warn("Metrics thread {} did not stop within 1 s (a sink call may be hung)", THREAD_NAME);
+            } else if (ownThread != null) {
+                // awaitTermination returns a moment before the thread itself has ended.
+                TimeUnit.NANOSECONDS.timedJoin(ownThread, THREAD_STOP_NANOS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -422,9 +427,10 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
         }
     }
 
-    private static ScheduledExecutorService newOwnScheduler() {
+    private ScheduledExecutorService newOwnScheduler() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, THREAD_NAME);
+            ownThread = thread;
             thread.setDaemon(true);
             thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Uncaught exception on {}", t.getName(), e));
             return thread;

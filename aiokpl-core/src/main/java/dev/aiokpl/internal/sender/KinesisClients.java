@@ -2,6 +2,8 @@ package dev.aiokpl.internal.sender;
 
 import dev.aiokpl.Config;
 import dev.aiokpl.internal.DaemonThreadFactory;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,29 +36,38 @@ public final class KinesisClients {
         private final SdkAsyncHttpClient http;
         private final SdkEventLoopGroup eventLoopGroup;
         private final ScheduledExecutorService scheduler;
+        private final List<DaemonThreadFactory> threads;
 
         Owned(KinesisAsyncClient client, SdkAsyncHttpClient http, SdkEventLoopGroup eventLoopGroup,
-                ScheduledExecutorService scheduler) {
+                ScheduledExecutorService scheduler, List<DaemonThreadFactory> threads) {
             this.client = client;
             this.http = http;
             this.eventLoopGroup = eventLoopGroup;
             this.scheduler = scheduler;
+            this.threads = threads;
         }
 
         public KinesisAsyncClient client() {
             return client;
         }
 
+        /** Closes the client, then waits (up to 5 s each) until its I/O and timer threads have ended. */
         @Override
         public void close() {
             client.close();
             http.close();
+            eventLoopGroup.eventLoopGroup().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            scheduler.shutdownNow();
+            // Wait for the threads themselves, so that no aiokpl- thread outlives close().
             try {
-                eventLoopGroup.eventLoopGroup().shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+                for (DaemonThreadFactory f : threads) {
+                    if (!f.awaitThreadsEnded(Duration.ofSeconds(5))) {
+                        LOG.warn("threads of the Kinesis client ({}) did not end within 5 s of close()", f);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            scheduler.shutdownNow();
         }
     }
 
@@ -69,9 +80,11 @@ public final class KinesisClients {
             LOG.warn("trustAllCertificates is set: TLS certificates of {} are NOT verified. Use this against local "
                     + "emulators only.", config.endpointOverride() == null ? "Kinesis" : config.endpointOverride());
         }
+        DaemonThreadFactory nettyThreads = new DaemonThreadFactory("netty");
+        DaemonThreadFactory timerThreads = new DaemonThreadFactory("sdk-timer");
         SdkEventLoopGroup group = SdkEventLoopGroup.builder()
                 .numberOfThreads(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
-                .threadFactory(new DaemonThreadFactory("netty"))
+                .threadFactory(nettyThreads)
                 .build();
         AttributeMap.Builder defaults = AttributeMap.builder();
         if (config.trustAllCertificates()) {
@@ -84,7 +97,7 @@ public final class KinesisClients {
                 .protocol(Protocol.HTTP1_1)
                 .buildWithDefaults(defaults.build());
         ScheduledExecutorService scheduler =
-                Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("sdk-timer"));
+                Executors.newSingleThreadScheduledExecutor(timerThreads);
         KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
                 .region(Region.of(config.region()))
                 .httpClient(http)
@@ -99,6 +112,6 @@ public final class KinesisClients {
         if (config.credentialsProvider() != null) {
             builder.credentialsProvider(config.credentialsProvider());
         }
-        return new Owned(builder.build(), http, group, scheduler);
+        return new Owned(builder.build(), http, group, scheduler, List.of(nettyThreads, timerThreads));
     }
 }
