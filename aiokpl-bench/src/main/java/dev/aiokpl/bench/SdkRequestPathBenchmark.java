@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -24,7 +23,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -51,14 +49,13 @@ import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
  *
  * <p>One JMH operation is one user record of 200 bytes: the score divides a request's cost by the
  * {@value #USER_RECORDS_PER_REQUEST} user records it carries. It shows how much of aiokpl's end-to-end
- * CPU per record (docs/benchmarks.md) is the SDK's request path rather than the pipeline.
+ * CPU per record (docs/benchmarks.md) is the SDK's request path rather than the pipeline. Run as
+ * {@code java -jar aiokpl-bench/target/benchmarks.jar SdkRequestPath -f 1 -wi 3 -w 3s -i 5 -r 3s -prof gc}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
 public class SdkRequestPathBenchmark {
 
     /** Aggregates per request: 4 shards × 256 KiB per shard per request, as the collector packs them. */
