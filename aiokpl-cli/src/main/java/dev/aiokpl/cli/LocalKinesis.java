@@ -1,6 +1,7 @@
 package dev.aiokpl.cli;
 
 import dev.aiokpl.testkit.EmulatorProbe;
+import dev.aiokpl.testkit.KinesisMockEnvironment;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -101,20 +102,7 @@ final class LocalKinesis implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("AIOKPL_EXIT_WITH_PID", Long.toString(ProcessHandle.current().pid()));
-        env.put("KINESIS_MOCK_CERT_PATH", pkg.resolve("server.json").toString());
-        env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(port));
-        env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
-        for (String operation : List.of("CREATE_STREAM", "DELETE_STREAM", "MERGE_SHARDS", "SPLIT_SHARD",
-                "UPDATE_SHARD_COUNT", "UPDATE_STREAM_MODE", "REGISTER_STREAM_CONSUMER",
-                "DEREGISTER_STREAM_CONSUMER", "START_STREAM_ENCRYPTION", "STOP_STREAM_ENCRYPTION")) {
-            env.put(operation + "_DURATION", "0ms");
-        }
-        env.put("SHARD_LIMIT", "1000");
-        env.put("ON_DEMAND_STREAM_COUNT_LIMIT", "100");
-        env.put("SHOULD_PERSIST_DATA", "false");
-        env.put("LOAD_DATA_IF_EXISTS", "false");
-        env.put("AWS_REGION", REGION);
-        env.putIfAbsent("LOG_LEVEL", "WARN");
+        KinesisMockEnvironment.apply(env, pkg, port, tlsPort, REGION);
         Path logs = dir.resolve("logs");
         Path log = logs.resolve(PACKAGE + "-cli" + ProcessHandle.current().pid() + ".log");
         Process process;

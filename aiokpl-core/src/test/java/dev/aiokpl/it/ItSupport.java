@@ -11,6 +11,7 @@ import dev.aiokpl.RecordResult;
 import dev.aiokpl.testkit.HashKeys;
 import dev.aiokpl.testkit.KinesisEmulator;
 import dev.aiokpl.testkit.ReadRecord;
+import dev.aiokpl.testkit.StreamReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -161,6 +162,26 @@ final class ItSupport {
      * data), each once, none raw (unparseable aggregate), each on the shard and with the sequence
      * number its {@link RecordResult} names. Every record sent must have succeeded.
      */
+    /**
+     * The happy path's verdict for {@code sent}, all confirmed in one attempt: each result names the
+     * shard its hash key predicts, the stream holds exactly those records on all {@code shards}
+     * shards, and at least 95 % of the {@code records} put arrived inside aggregates.
+     */
+    static void assertDeliveredAggregated(KinesisEmulator emulator, String stream, List<Sent> sent, int shards,
+            int records) {
+        assertPredictedShards(sent, emulator.listShards(stream));
+        assertThat(sent).allSatisfy(s -> assertThat(s.result().attempts()).hasSize(1));
+        List<ReadRecord> read;
+        try (KinesisAsyncClient client = emulator.newClient()) {
+            read = StreamReader.readAll(client, stream, Duration.ofMinutes(2));
+        }
+        assertReadBackExactly(sent, read);
+        assertThat(read.stream().map(ReadRecord::shardId).distinct()).hasSize(shards);
+        assertThat(read.stream().filter(ReadRecord::fromAggregate).count())
+                .as("user records that arrived inside aggregates")
+                .isGreaterThanOrEqualTo(records * 95L / 100);
+    }
+
     static void assertReadBackExactly(List<Sent> sent, List<ReadRecord> read) {
         Map<String, Sent> byData = new HashMap<>(sent.size() * 2);
         for (Sent s : sent) {

@@ -1,13 +1,10 @@
 package dev.aiokpl.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aiokpl.Producer;
 import dev.aiokpl.it.ItSupport.Sent;
 import dev.aiokpl.testkit.IntegrationTest;
 import dev.aiokpl.testkit.KinesisEmulator;
-import dev.aiokpl.testkit.ReadRecord;
-import dev.aiokpl.testkit.StreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * Issue 3: the happy path against kinesalite, whose ListShards ignores ShardFilter and paging, with
@@ -45,16 +41,6 @@ class KinesaliteHappyPathIT {
         }
         LOG.info("{}", ItSupport.summary(sent));
 
-        ItSupport.assertPredictedShards(sent, emulator.listShards(stream));
-        assertThat(sent).allSatisfy(s -> assertThat(s.result().attempts()).hasSize(1));
-        List<ReadRecord> read;
-        try (KinesisAsyncClient client = emulator.newClient()) {
-            read = StreamReader.readAll(client, stream, Duration.ofMinutes(2));
-        }
-        ItSupport.assertReadBackExactly(sent, read);
-        assertThat(read.stream().map(ReadRecord::shardId).distinct()).hasSize(SHARDS);
-        assertThat(read.stream().filter(ReadRecord::fromAggregate).count())
-                .as("user records that arrived inside aggregates")
-                .isGreaterThanOrEqualTo(RECORDS * 95L / 100);
+        ItSupport.assertDeliveredAggregated(emulator, stream, sent, SHARDS, RECORDS);
     }
 }

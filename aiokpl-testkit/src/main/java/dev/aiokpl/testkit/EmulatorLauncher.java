@@ -88,24 +88,11 @@ final class EmulatorLauncher {
         env.put("AIOKPL_EXIT_WITH_PID", Long.toString(ProcessHandle.current().pid()));
         if (kind == KinesisEmulator.Kind.KINESIS_LOCAL) {
             command.add(pkg.resolve("main.js").toString());
-            env.put("KINESIS_MOCK_CERT_PATH", pkg.resolve("server.json").toString());
-            env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(port));
             int tlsPort = freePort();
             while (tlsPort == port) {
                 tlsPort = freePort();
             }
-            env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
-            for (String operation : List.of("CREATE_STREAM", "DELETE_STREAM", "MERGE_SHARDS", "SPLIT_SHARD",
-                    "UPDATE_SHARD_COUNT", "UPDATE_STREAM_MODE", "REGISTER_STREAM_CONSUMER",
-                    "DEREGISTER_STREAM_CONSUMER", "START_STREAM_ENCRYPTION", "STOP_STREAM_ENCRYPTION")) {
-                env.put(operation + "_DURATION", "0ms");
-            }
-            env.put("SHARD_LIMIT", "1000");
-            env.put("ON_DEMAND_STREAM_COUNT_LIMIT", "100");
-            env.put("SHOULD_PERSIST_DATA", "false");
-            env.put("LOAD_DATA_IF_EXISTS", "false");
-            env.put("AWS_REGION", KinesisEmulator.REGION);
-            env.putIfAbsent("LOG_LEVEL", "WARN");
+            KinesisMockEnvironment.apply(env, pkg, port, tlsPort, KinesisEmulator.REGION);
         } else {
             command.addAll(List.of("-r", scripts.resolve("kinesalite-guard.js").toString(),
                     pkg.resolve("cli.js").toString(), "--port", Integer.toString(port), "--shardLimit", "1000",
