@@ -186,8 +186,7 @@ public final class HashKey implements Comparable<HashKey> {
     /** Compares as unsigned 128-bit integers. */
     @Override
     public int compareTo(HashKey o) {
-        int c = Long.compareUnsigned(hi, o.hi);
-        return c != 0 ? c : Long.compareUnsigned(lo, o.lo);
+        return compare(hi, lo, o.hi, o.lo);
     }
 
     /** Whether {@code startInclusive <= this <= endInclusive}, as a shard's hash key range is written. */

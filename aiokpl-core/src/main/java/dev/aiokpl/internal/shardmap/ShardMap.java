@@ -42,12 +42,13 @@ public final class ShardMap {
     public record ShardRange(String shardId, HashKey start, HashKey end) {
         /** Whether this shard's range holds the hash key. */
         public boolean contains(HashKey key) {
-            return key.isWithin(start, end);
+            return contains(key.hi(), key.lo());
         }
 
         /** Whether this shard's range holds the hash key {@code hi:lo} (each 64 bits read unsigned). */
         public boolean contains(long hi, long lo) {
-            return HashKey.compare(hi, lo, start.hi(), start.lo()) >= 0 && HashKey.compare(hi, lo, end.hi(), end.lo()) <= 0;
+            return HashKey.compare(hi, lo, start.hi(), start.lo()) >= 0
+                    && HashKey.compare(hi, lo, end.hi(), end.lo()) <= 0;
         }
     }
 
@@ -138,7 +139,7 @@ public final class ShardMap {
         int high = shards.length - 1;
         while (low < high) {
             int mid = (low + high) >>> 1;
-            int c = compare(endHi[mid], endLo[mid], hi, lo);
+            int c = HashKey.compare(endHi[mid], endLo[mid], hi, lo);
             if (c < 0) {
                 low = mid + 1;
             } else {
@@ -334,8 +335,4 @@ public final class ShardMap {
         }
     }
 
-    private static int compare(long hi1, long lo1, long hi2, long lo2) {
-        int c = Long.compareUnsigned(hi1, hi2);
-        return c != 0 ? c : Long.compareUnsigned(lo1, lo2);
-    }
 }
