@@ -8,6 +8,8 @@ import dev.aiokpl.internal.metrics.DefaultMetricsManager;
 import dev.aiokpl.internal.metrics.MetricsRecorder;
 import dev.aiokpl.internal.pipeline.Engine;
 import dev.aiokpl.internal.sender.KinesisClients;
+import dev.aiokpl.internal.sender.PutRecordsTransport;
+import dev.aiokpl.internal.sender.SdkPutRecords;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +71,11 @@ public final class Producer implements AutoCloseable {
     private boolean closed;
 
     private Producer(Config config, KinesisAsyncClient client, KinesisClients.Owned ownedClient) {
+        this(config, client, ownedClient == null ? new SdkPutRecords(client) : ownedClient.transport(), ownedClient);
+    }
+
+    private Producer(Config config, KinesisAsyncClient client, PutRecordsTransport transport,
+            KinesisClients.Owned ownedClient) {
         this.config = config;
         this.ownedClient = ownedClient;
         int id = DaemonThreadFactory.nextProducerId();
@@ -89,7 +96,7 @@ public final class Producer implements AutoCloseable {
                 config.metricsSink(), config.metricsUploadInterval(), ticker, Clock.systemUTC(), null);
         metrics.start();
         MetricsRecorder recorder = config.metricsLevel() == MetricsLevel.NONE ? MetricsRecorder.NOOP : metrics;
-        this.engine = new Engine(config, client, new TimeBase(ticker, Clock.systemUTC()), callbacks,
+        this.engine = new Engine(config, client, transport, new TimeBase(ticker, Clock.systemUTC()), callbacks,
                 () -> ThreadLocalRandom.current().nextDouble(), recorder);
         engine.start(new DaemonThreadFactory("pipeline-" + id));
         LOG.info("aiokpl producer {} started: {}", id, config);

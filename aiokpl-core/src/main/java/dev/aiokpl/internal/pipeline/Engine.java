@@ -9,6 +9,8 @@ import dev.aiokpl.internal.hash.HashKey;
 import dev.aiokpl.internal.metrics.MetricNames;
 import dev.aiokpl.internal.metrics.MetricsRecorder;
 import dev.aiokpl.internal.sender.ErrorClassifier;
+import dev.aiokpl.internal.sender.PutRecordsTransport;
+import dev.aiokpl.internal.sender.SdkPutRecords;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.record.Results;
@@ -110,6 +112,15 @@ public final class Engine implements Retrier.Outcomes {
      */
     public Engine(Config config, KinesisAsyncClient client, TimeBase time, Executor callbackExecutor,
             DoubleSupplier random, MetricsRecorder metrics) {
+        this(config, client, new SdkPutRecords(client), time, callbackExecutor, random, metrics);
+    }
+
+    /**
+     * As {@link #Engine(Config, KinesisAsyncClient, TimeBase, Executor, DoubleSupplier, MetricsRecorder)},
+     * with PutRecords sent through {@code transport} ({@code client} still loads the shard maps).
+     */
+    public Engine(Config config, KinesisAsyncClient client, PutRecordsTransport transport, TimeBase time,
+            Executor callbackExecutor, DoubleSupplier random, MetricsRecorder metrics) {
         this.config = config;
         this.metrics = metrics;
         this.client = client;
@@ -119,7 +130,7 @@ public final class Engine implements Retrier.Outcomes {
         this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
         this.maxBlockNanos = config.maxBlockTime().toNanos();
-        this.sender = new Sender(client, config.maxConnections(), config.requestTimeout(), time.ticker(),
+        this.sender = new Sender(transport, config.maxConnections(), config.requestTimeout(), time.ticker(),
                 pipelineExecutor, this::onResponse);
         this.sender.expireAfter(ttlNanos, (kr, now) -> streams.get(kr.stream()).expiredBeforeSending(kr, now));
         this.retrier = new Retrier(config.failIfThrottled(),

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
@@ -24,7 +25,9 @@ import software.amazon.awssdk.utils.AttributeMap;
 /**
  * Builds the Kinesis client a producer owns: Netty HTTP/1.1 with {@code maxConnections} (+2 for
  * ListShards) connections, the SDK's retries off (the retrier decides), every thread a daemon named
- * {@code aiokpl-*}, futures completed on the I/O thread (the pipeline only enqueues there).
+ * {@code aiokpl-*}, futures completed on the I/O thread (the pipeline only enqueues there); and, unless
+ * {@code directPutRecords} is off, the {@link DirectPutRecords} transport over the same HTTP client,
+ * credentials and endpoint.
  */
 public final class KinesisClients {
 
@@ -37,10 +40,12 @@ public final class KinesisClients {
         private final SdkEventLoopGroup eventLoopGroup;
         private final ScheduledExecutorService scheduler;
         private final List<DaemonThreadFactory> threads;
+        private final PutRecordsTransport transport;
 
         Owned(KinesisAsyncClient client, SdkAsyncHttpClient http, SdkEventLoopGroup eventLoopGroup,
-                ScheduledExecutorService scheduler, List<DaemonThreadFactory> threads) {
+                ScheduledExecutorService scheduler, List<DaemonThreadFactory> threads, PutRecordsTransport transport) {
             this.client = client;
+            this.transport = transport;
             this.http = http;
             this.eventLoopGroup = eventLoopGroup;
             this.scheduler = scheduler;
@@ -49,6 +54,11 @@ public final class KinesisClients {
 
         public KinesisAsyncClient client() {
             return client;
+        }
+
+        /** How PutRecords requests go out: {@link DirectPutRecords}, or the client when directPutRecords is off. */
+        public PutRecordsTransport transport() {
+            return transport;
         }
 
         /** Closes the client, then waits (up to 5 s each) until its I/O and timer threads have ended. */
@@ -98,11 +108,15 @@ public final class KinesisClients {
                 .buildWithDefaults(defaults.build());
         ScheduledExecutorService scheduler =
                 Executors.newSingleThreadScheduledExecutor(timerThreads);
+        // Read as the SDK client reads it when built: the direct path speaks the protocol the client speaks.
+        boolean cbor = SdkSystemSetting.CBOR_ENABLED.getBooleanValueOrThrow();
+        EndpointRecorder endpoints = new EndpointRecorder();
         KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
                 .region(Region.of(config.region()))
                 .httpClient(http)
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(endpoints)
                         .scheduledExecutorService(scheduler))
                 .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
                         Runnable::run));
@@ -112,6 +126,11 @@ public final class KinesisClients {
         if (config.credentialsProvider() != null) {
             builder.credentialsProvider(config.credentialsProvider());
         }
-        return new Owned(builder.build(), http, group, scheduler, List.of(nettyThreads, timerThreads));
+        KinesisAsyncClient client = builder.build();
+        PutRecordsTransport sdk = new SdkPutRecords(client);
+        PutRecordsTransport transport = !config.directPutRecords() ? sdk
+                : new DirectPutRecords(http, client.serviceClientConfiguration().credentialsProvider(),
+                        client.serviceClientConfiguration().region().id(), endpoints, cbor, sdk, scheduler);
+        return new Owned(client, http, group, scheduler, List.of(nettyThreads, timerThreads), transport);
     }
 }

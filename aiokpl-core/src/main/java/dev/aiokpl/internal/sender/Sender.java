@@ -17,14 +17,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
- * Sends PutRecords requests with the SDK's async client, at most {@code maxInFlight} at once
+ * Sends PutRecords requests through a {@link PutRecordsTransport}, at most {@code maxInFlight} at once
  * (the {@code maxConnections} knob); further batches wait in FIFO order. Each request carries the
  * {@code requestTimeout} as its API call timeout. Responses are handed to the {@link ResponseHandler}
  * through the pipeline executor, so they are handled on the pipeline thread.
@@ -56,7 +53,7 @@ public final class Sender {
         void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error);
     }
 
-    private final KinesisAsyncClient client;
+    private final PutRecordsTransport transport;
     private final int maxInFlight;
     private final Duration requestTimeout;
     private final Ticker ticker;
@@ -70,9 +67,15 @@ public final class Sender {
     private BiConsumer<KinesisRecord, Long> onExpired = (kr, now) -> { };
     private final Set<PutBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    /** A sender whose requests go through {@code client}'s {@code putRecords}. */
     public Sender(KinesisAsyncClient client, int maxInFlight, Duration requestTimeout, Ticker ticker,
             Executor pipelineExecutor, ResponseHandler handler) {
-        this.client = client;
+        this(new SdkPutRecords(client), maxInFlight, requestTimeout, ticker, pipelineExecutor, handler);
+    }
+
+    public Sender(PutRecordsTransport transport, int maxInFlight, Duration requestTimeout, Ticker ticker,
+            Executor pipelineExecutor, ResponseHandler handler) {
+        this.transport = transport;
         this.maxInFlight = maxInFlight;
         this.requestTimeout = requestTimeout;
         this.ticker = ticker;
@@ -231,26 +234,11 @@ public final class Sender {
     }
 
     private void send(PutBatch batch) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.records().size());
-        for (KinesisRecord kr : batch.records()) {
-            PutRecordsRequestEntry.Builder e = PutRecordsRequestEntry.builder()
-                    .partitionKey(kr.partitionKey())
-                    .data(SdkBytes.fromByteArrayUnsafe(kr.data()));
-            if (kr.explicitHashKey() != null) {
-                e.explicitHashKey(kr.explicitHashKey());
-            }
-            entries.add(e.build());
-        }
-        PutRecordsRequest request = PutRecordsRequest.builder()
-                .streamName(batch.stream())
-                .records(entries)
-                .overrideConfiguration(o -> o.apiCallTimeout(requestTimeout))
-                .build();
         inFlight.add(batch);
         long start = ticker.read();
         CompletableFuture<PutRecordsResponse> future;
         try {
-            future = client.putRecords(request);
+            future = transport.putRecords(batch, requestTimeout);
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
         }
