@@ -15,7 +15,8 @@ final class AiokplAdapter implements ProducerRun.Adapter {
     private final String stream;
     private final ProducerRun.Completions completions;
 
-    AiokplAdapter(int port, String stream, long rateLimit, ProducerRun.Completions completions) {
+    /** @param direct {@code directPutRecords}: the default {@code true}, or {@code false} for PutRecords through the SDK client */
+    AiokplAdapter(int port, String stream, long rateLimit, boolean direct, ProducerRun.Completions completions) {
         this.stream = stream;
         this.completions = completions;
         this.producer = Producer.create(Config.builder()
@@ -25,6 +26,7 @@ final class AiokplAdapter implements ProducerRun.Adapter {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .recordMaxBufferedTime(Duration.ofMillis(100))
                 .rateLimit(rateLimit)
+                .directPutRecords(direct)
                 // The KPL never blocks (its queue is unbounded); here putRecord blocks at
                 // maxOutstandingRecords (100 000) for as long as the run may take, instead of
                 // failing after the default 10 s.

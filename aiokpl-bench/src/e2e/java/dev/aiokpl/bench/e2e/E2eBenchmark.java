@@ -57,8 +57,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *
  * <p>Options: {@code --rounds 5 --records 200000 --bytes 200 --keys 256 --producers aiokpl,kpl,sdk
  * --work DIR --kinesalite PATH/cli.js --scripts DIR --rate-limit N --sdk-in-flight 8
- * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --max-outstanding 0 --protocol json --prime --jfr}
- * ({@code --prime}: each producer sends one record and waits for it before the clock starts; {@code --warmup}: rounds
+ * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --max-outstanding 0 --protocol json --prime --warm N --jfr}
+ * ({@code --prime}: each producer sends one record and waits for it before the clock starts; {@code --warm N}: each
+ * producer sends its first N records and waits for all of them before the clock starts; {@code --warmup}: rounds
  * of a quarter of the records first, not counted; {@code --jfr}: record the aiokpl runs with JFR into
  * {@code DIR/jfr}; numbers from such an invocation include the recorder's overhead; {@code --protocol}:
  * {@code json} runs every producer JVM with {@code -Daws.cborEnabled=false}, {@code default} (null target only)
@@ -188,7 +189,10 @@ public final class E2eBenchmark {
         b.append("- protocol (--protocol ").append(protocol).append("): ")
                 .append(producers.stream().map(p -> p + " " + protocolOf(p)).collect(Collectors.joining("; ")))
                 .append("\n");
-        b.append("- start: ").append(options.containsKey("prime")
+        b.append("- start: ").append(!options.getOrDefault("warm", "0").equals("0")
+                ? "warm (the first " + options.get("warm") + " records sent and all confirmed before the clock starts: "
+                        + "a long-lived process's steady state; send-phase CPU and latency cover the others)"
+                : options.containsKey("prime")
                 ? "primed (record 0 sent alone and confirmed before the clock starts: steady state)"
                 : "cold (the clock starts with the producer just created, as an application's first burst)").append("\n");
         b.append("- records the harness keeps outstanding at most: ")
@@ -354,10 +358,10 @@ public final class E2eBenchmark {
         cmd.add("-Dorg.slf4j.simpleLogger.log.dev.aiokpl.internal.shardmap=debug");
         cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
         cmd.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-        if (jfr && producer.equals("aiokpl")) {
+        if (jfr && producer.startsWith("aiokpl")) {
             Files.createDirectories(work.resolve("jfr"));
             cmd.add("-XX:StartFlightRecording=settings=profile,filename="
-                    + work.resolve("jfr/" + target + "-aiokpl-r" + round + ".jfr"));
+                    + work.resolve("jfr/" + target + "-" + producer + "-r" + round + ".jfr"));
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_RUN,
                 "producer=" + producer, "port=" + port, "stream=" + stream, "records=" + records,
@@ -365,6 +369,7 @@ public final class E2eBenchmark {
                 "cloudwatchPort=" + freePort(), "kplTempDir=" + work.resolve("kpl-tmp"),
                 "sdkInFlight=" + options.getOrDefault("sdk-in-flight", "8"),
                 "timeoutSeconds=" + (runTimeoutSeconds - 30), "prime=" + options.containsKey("prime"),
+                "warm=" + options.getOrDefault("warm", "0"),
                 "maxOutstanding=" + options.getOrDefault("max-outstanding", "0")));
         Files.createDirectories(work.resolve("kpl-tmp"));
         Path log = work.resolve("logs/" + target + "-" + (round <= 0 ? "w" + -round : "r" + round) + "-" + producer + ".log");
@@ -598,21 +603,23 @@ public final class E2eBenchmark {
         static String table(List<Row> rows, List<String> producers) {
             StringBuilder b = new StringBuilder();
             b.append("| producer (median of ").append(rows.stream().filter(r -> r.producer.equals(producers.get(0))).count())
-                    .append(") | records/s | × KPL | CPU s | CPU-µs/rec | KPL ÷ this | send-phase CPU-µs/rec "
+                    .append(") | records/s | × KPL | CPU s | CPU-µs/rec | KPL ÷ this | send-phase CPU-µs/rec | KPL ÷ this (send phase) "
                             + "| peak RSS MB | p50 ms | p99 ms | Kinesis rec / user rec | un-aggregated % of Kinesis rec | user rec sent un-aggregated % "
                     + "| lost + dup (all runs) | failed (all runs) |\n");
-            b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             double kplRate = median(rows, "kpl", Row::recordsPerSecond);
             double kplCpu = median(rows, "kpl", Row::cpuMicrosPerRecord);
+            double kplSendCpu = median(rows, "kpl", Row::cpuSendMicrosPerRecord);
             for (String p : producers) {
                 double rate = median(rows, p, Row::recordsPerSecond);
                 double cpu = median(rows, p, Row::cpuMicrosPerRecord);
+                double sendCpu = median(rows, p, Row::cpuSendMicrosPerRecord);
                 long lost = rows.stream().filter(r -> r.producer.equals(p))
                         .mapToLong(r -> (long) r.num("records") - r.arrived + r.duplicates + r.foreign).sum();
                 long failed = rows.stream().filter(r -> r.producer.equals(p)).mapToLong(r -> (long) r.num("failed")).sum();
-                b.append(String.format("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.4f | %.2f | %.2f | %d | %d |%n",
+                b.append(String.format("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.4f | %.2f | %.2f | %d | %d |%n",
                         p, rate, rate / kplRate, median(rows, p, Row::cpuSeconds), cpu, kplCpu / cpu,
-                        median(rows, p, Row::cpuSendMicrosPerRecord), median(rows, p, Row::rssMb),
+                        sendCpu, kplSendCpu / sendCpu, median(rows, p, Row::rssMb),
                         median(rows, p, Row::p50Ms), median(rows, p, Row::p99Ms), median(rows, p, Row::kinesisPerUser),
                         median(rows, p, Row::rawShare), median(rows, p, Row::rawUserShare), lost, failed));
             }

@@ -18,10 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whole process tree before the first put and once the last record is confirmed, so the producer's
  * start (the KPL's native child included) is counted, its shutdown is not.
  *
- * <p>Arguments, all {@code key=value}: {@code producer} (aiokpl, kpl, sdk), {@code port},
+ * <p>Arguments, all {@code key=value}: {@code producer} (aiokpl; aiokpl-sdk, the same with
+ * {@code directPutRecords(false)}; kpl; sdk), {@code port},
  * {@code stream}, {@code records}, {@code bytes}, {@code keys}, {@code nonce}, {@code rateLimit},
  * {@code cloudwatchPort}, {@code kplTempDir}, {@code sdkInFlight}, {@code timeoutSeconds}, {@code prime}
- * (send record 0 alone and wait for it before the clock starts), {@code maxOutstanding} (0: none; else
+ * (send record 0 alone and wait for it before the clock starts), {@code warm} (send the first N records
+ * and wait for all of them before the clock starts; latency percentiles and send-phase CPU then cover
+ * the other records only), {@code maxOutstanding} (0: none; else
  * the harness itself keeps at most that many records unconfirmed, as applications using the KPL do
  * with {@code getOutstandingRecordsCount()}, since the KPL has no limit of its own).
  */
@@ -33,13 +36,14 @@ public final class ProducerRun {
         private final String[] shard;
         private final String[] sequence;
         private final CountDownLatch remaining;
-        private final CountDownLatch first = new CountDownLatch(1);
+        private final CountDownLatch warm;
         private final AtomicInteger failed = new AtomicInteger();
         private final AtomicInteger retried = new AtomicInteger();
         private volatile String firstError;
         private final Semaphore outstanding;
 
-        Completions(int records, int maxOutstanding) {
+        Completions(int records, int maxOutstanding, int warmRecords) {
+            warm = new CountDownLatch(warmRecords);
             outstanding = maxOutstanding > 0 ? new Semaphore(maxOutstanding) : null;
             latency = new long[records];
             shard = new String[records];
@@ -59,7 +63,7 @@ public final class ProducerRun {
             if (outstanding != null) {
                 outstanding.release();
             }
-            first.countDown();
+            warm.countDown();
             remaining.countDown();
         }
 
@@ -108,27 +112,41 @@ public final class ProducerRun {
         long timeoutSeconds = Long.parseLong(a.getOrDefault("timeoutSeconds", "240"));
 
         ProducerRun run = new ProducerRun();
-        Completions c = run.new Completions(workload.records, Integer.parseInt(a.getOrDefault("maxOutstanding", "0")));
+        int warmRecords = Integer.parseInt(a.getOrDefault("warm", "0"));
+        if (Boolean.parseBoolean(a.getOrDefault("prime", "false"))) {
+            warmRecords = Math.max(1, warmRecords);
+        }
+        if (warmRecords < 0 || warmRecords >= workload.records) {
+            throw new IllegalArgumentException("warm must be in [0, records): " + warmRecords);
+        }
+        Completions c = run.new Completions(workload.records, Integer.parseInt(a.getOrDefault("maxOutstanding", "0")),
+                warmRecords);
         Adapter adapter = switch (producer) {
-            case "aiokpl" -> new AiokplAdapter(port, stream, rateLimit, c);
+            case "aiokpl" -> new AiokplAdapter(port, stream, rateLimit, true, c);
+            case "aiokpl-sdk" -> new AiokplAdapter(port, stream, rateLimit, false, c);
             case "kpl" -> new KplAdapter(port, Integer.parseInt(a.get("cloudwatchPort")), a.get("kplTempDir"),
                     stream, rateLimit, c);
             case "sdk" -> new SdkAdapter(port, stream, Integer.parseInt(a.getOrDefault("sdkInFlight", "8")), c);
-            default -> throw new IllegalArgumentException("producer must be aiokpl, kpl or sdk: " + producer);
+            default -> throw new IllegalArgumentException("producer must be aiokpl, aiokpl-sdk, kpl or sdk: " + producer);
         };
 
-        int firstTimed = 0;
-        if (Boolean.parseBoolean(a.getOrDefault("prime", "false"))) {
-            // Record 0 alone, awaited: the client is connected and the shard map loaded before the
-            // clock starts, so the run shows the steady state rather than the cold start.
-            c.started(0);
-            adapter.put(0, workload.key(0), workload.data(0));
-            adapter.flush();
-            if (!c.first.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the priming record was not confirmed within 60 s");
+        int firstTimed = warmRecords;
+        if (warmRecords > 0) {
+            // The first records, all awaited before the clock starts: with one record (prime) the client
+            // is connected and the shard map loaded; with many, the JIT has also compiled the hot path,
+            // so the timed records show a long-lived process's steady state rather than its start.
+            for (int i = 0; i < warmRecords; i++) {
+                c.started(i);
+                adapter.put(i, workload.key(i), workload.data(i));
             }
-            firstTimed = 1;
+            adapter.flush();
+            if (!c.warm.await(Math.max(60, timeoutSeconds / 2), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the " + warmRecords + " warm-up records were not confirmed in time");
+            }
+            System.err.println(LocalTime.now() + " warm-up of " + warmRecords + " records done; "
+                    + ProcessTree.threadCpuSummary());
         }
+        Object profiler = startProfiler();
         ProcessTree before = ProcessTree.now();
         System.err.println(LocalTime.now() + " put loop starts");
         long t0 = System.nanoTime();
@@ -142,6 +160,7 @@ public final class ProducerRun {
         boolean done = c.remaining.await(timeoutSeconds, TimeUnit.SECONDS);
         long wallNanos = System.nanoTime() - t0;
         ProcessTree after = ProcessTree.now();
+        stopProfiler(profiler);
         System.err.println(LocalTime.now() + " " + ProcessTree.threadCpuSummary());
 
         Map<String, Object> out = new LinkedHashMap<>();
@@ -158,7 +177,7 @@ public final class ProducerRun {
         out.put("peakRssKb", after.peakRssKb());
         out.put("processes", after.processes());
         if (done) {
-            long[] latency = c.latency.clone();
+            long[] latency = Arrays.copyOfRange(c.latency, firstTimed, workload.records);
             Arrays.sort(latency);
             out.put("p50Micros", latency[latency.length / 2] / 1000);
             out.put("p99Micros", latency[(int) Math.min(latency.length - 1, Math.ceil(latency.length * 0.99) - 1)] / 1000);
@@ -182,6 +201,33 @@ public final class ProducerRun {
             adapter.close();
         } finally {
             System.exit(done ? 0 : 3);
+        }
+    }
+
+    /**
+     * With {@code -Daiokpl.bench.asprof=PATH/libasyncProfiler.so} (from the jar
+     * {@code tools.profiler:async-profiler}), profiles the timed phase only (after any warm-up), with the
+     * options in {@code aiokpl.bench.asprofArgs} (default {@code event=cpu,interval=1ms}); the collapsed
+     * stacks go to {@code aiokpl.bench.asprofOut}. Loaded reflectively: the benchmark needs no profiler.
+     */
+    private static Object startProfiler() throws Exception {
+        String lib = System.getProperty("aiokpl.bench.asprof");
+        if (lib == null) {
+            return null;
+        }
+        Object profiler = Class.forName("one.profiler.AsyncProfiler").getMethod("getInstance", String.class)
+                .invoke(null, lib);
+        String args = System.getProperty("aiokpl.bench.asprofArgs", "event=cpu,interval=1ms");
+        System.err.println("async-profiler: " + profiler.getClass().getMethod("execute", String.class)
+                .invoke(profiler, "start," + args + ",threads"));
+        return profiler;
+    }
+
+    private static void stopProfiler(Object profiler) throws Exception {
+        if (profiler != null) {
+            String out = System.getProperty("aiokpl.bench.asprofOut", "profile.collapsed");
+            System.err.println("async-profiler: " + profiler.getClass().getMethod("execute", String.class)
+                    .invoke(profiler, "stop,file=" + out + ",collapsed"));
         }
     }
 
