@@ -1,15 +1,21 @@
 package dev.aiokpl.bench;
 
+import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.record.KinesisRecord;
+import dev.aiokpl.internal.sender.DirectPutRecords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -64,13 +70,25 @@ public class SdkRequestPathBenchmark {
     static final int USER_RECORDS_PER_AGGREGATE = 238;
     static final int USER_RECORDS_PER_REQUEST = AGGREGATES * USER_RECORDS_PER_AGGREGATE;
     static final int AGGREGATE_BYTES = 51_000;
+    static final Duration TIMEOUT = Duration.ofSeconds(6);
 
     /** {@code json}: awsJson1.1 (base64 data), as against kinesalite; {@code cbor}: the SDK's default for Kinesis. */
     @Param({"json", "cbor"})
     public String protocol;
 
+    /**
+     * {@code sdk}: {@code KinesisAsyncClient.putRecords}, as for a client given to the producer;
+     * {@code direct}: {@link DirectPutRecords}, the producer's own path for a client it builds (the same
+     * signer, credentials and HTTP client, without the client's request pipeline).
+     */
+    @Param({"sdk", "direct"})
+    public String path;
+
     private KinesisAsyncClient client;
     private PutRecordsRequest request;
+    private DirectPutRecords direct;
+    private PutBatch batch;
+    private ScheduledExecutorService timer;
 
     @Setup
     public void setUp() {
@@ -95,7 +113,21 @@ public class SdkRequestPathBenchmark {
                     .data(SdkBytes.fromByteArrayUnsafe(data)).build());
         }
         request = PutRecordsRequest.builder().streamName("bench").records(entries).build();
-        PutRecordsResponse check = client.putRecords(request).join();
+        List<KinesisRecord> records = new ArrayList<>();
+        for (PutRecordsRequestEntry e : entries) {
+            records.add(new KinesisRecord("bench", e.partitionKey(), e.explicitHashKey(), e.data().asByteArrayUnsafe(),
+                    List.of(), null, 0));
+        }
+        batch = new PutBatch("bench", records, records.stream().mapToLong(KinesisRecord::size).sum());
+        timer = Executors.newSingleThreadScheduledExecutor();
+        URI endpoint = URI.create("https://127.0.0.1:1/");
+        direct = new DirectPutRecords(new CannedHttpClient(response(cbor, AGGREGATES),
+                cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1"),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")), "us-east-1",
+                () -> endpoint, cbor, (b, t) -> {
+                    throw new IllegalStateException("the endpoint is known");
+                }, timer);
+        PutRecordsResponse check = putRecordsPerUserRecord();
         if (check.records().size() != AGGREGATES || check.failedRecordCount() != 0) {
             throw new IllegalStateException("canned response not understood: " + check);
         }
@@ -104,12 +136,13 @@ public class SdkRequestPathBenchmark {
     @Benchmark
     @OperationsPerInvocation(USER_RECORDS_PER_REQUEST)
     public PutRecordsResponse putRecordsPerUserRecord() {
-        return client.putRecords(request).join();
+        return "direct".equals(path) ? direct.putRecords(batch, TIMEOUT).join() : client.putRecords(request).join();
     }
 
     @TearDown
     public void tearDown() {
         client.close();
+        timer.shutdownNow();
     }
 
     /** A PutRecords answer with {@code n} successful entries, in the protocol's encoding. */
