@@ -58,8 +58,8 @@ import software.amazon.awssdk.utils.AttributeMap;
  * <p>Options: {@code --rounds 5 --records 200000 --bytes 200 --keys 256 --producers aiokpl,kpl,sdk
  * --work DIR --kinesalite PATH/cli.js --scripts DIR --rate-limit N --sdk-in-flight 8
  * --run-timeout 420 --jvm "-Xmx1g ..." --warmup 1 --null-threads 2 --max-outstanding 0 --protocol json --prime --warm N --jfr}
- * ({@code --prime}: each producer sends one record and waits for it before the clock starts; {@code --warm N}: each
- * producer sends its first N records and waits for all of them before the clock starts; {@code --warmup}: rounds
+ * ({@code --prime}: each producer sends one record and waits for it before the clock starts; {@code --warm N}: the
+ * clock starts as record N is put, without pausing the put loop; {@code --warmup}: rounds
  * of a quarter of the records first, not counted; {@code --jfr}: record the aiokpl runs with JFR into
  * {@code DIR/jfr}; numbers from such an invocation include the recorder's overhead; {@code --protocol}:
  * {@code json} runs every producer JVM with {@code -Daws.cborEnabled=false}, {@code default} (null target only)
@@ -190,8 +190,9 @@ public final class E2eBenchmark {
                 .append(producers.stream().map(p -> p + " " + protocolOf(p)).collect(Collectors.joining("; ")))
                 .append("\n");
         b.append("- start: ").append(!options.getOrDefault("warm", "0").equals("0")
-                ? "warm (the first " + options.get("warm") + " records sent and all confirmed before the clock starts: "
-                        + "a long-lived process's steady state; send-phase CPU and latency cover the others)"
+                ? "warm (the clock starts as record " + options.get("warm") + " is put, the put loop running on: a "
+                        + "long-lived process's steady state; send-phase CPU, records/s and latency cover the records from "
+                        + "there on, plus the completion of at most max-outstanding earlier ones)"
                 : options.containsKey("prime")
                 ? "primed (record 0 sent alone and confirmed before the clock starts: steady state)"
                 : "cold (the clock starts with the producer just created, as an application's first burst)").append("\n");
