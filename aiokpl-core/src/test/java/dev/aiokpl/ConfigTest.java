@@ -28,6 +28,7 @@ class ConfigTest {
         assertThat(c.endpointOverride()).isNull();
         assertThat(c.credentialsProvider()).isNull();
         assertThat(c.trustAllCertificates()).isFalse();
+        assertThat(c.directPutRecords()).isTrue();
         assertThat(c.aggregationEnabled()).isTrue();
         assertThat(c.aggregationMaxCount()).isEqualTo(4_294_967_295L);
         assertThat(c.aggregationMaxSize()).isEqualTo(51_200);
@@ -55,7 +56,7 @@ class ConfigTest {
     @Test
     void toBuilderCopiesEveryField() {
         Config c = valid().endpointOverride(URI.create("https://localhost:4567")).trustAllCertificates(true)
-                .aggregationEnabled(false).aggregationMaxCount(10).aggregationMaxSize(1000)
+                .directPutRecords(false).aggregationEnabled(false).aggregationMaxCount(10).aggregationMaxSize(1000)
                 .recordMaxBufferedTime(Duration.ofMillis(7)).recordTtl(Duration.ofSeconds(9)).collectionMaxCount(9)
                 .collectionMaxSize(100_000).rateLimit(80).failIfThrottled(true).maxOutstandingRecords(5)
                 .maxOutstandingBytes(2 * 1024 * 1024).maxBlockTime(Duration.ZERO).maxConnections(3)
@@ -64,7 +65,8 @@ class ConfigTest {
                 .callbackExecutor(Runnable::run).metricsLevel(MetricsLevel.DETAILED)
                 .metricsGranularity(MetricsGranularity.STREAM).metricsUploadInterval(Duration.ofSeconds(5)).build();
         Config copy = c.toBuilder().build();
-        assertThat(copy.toString()).isEqualTo(c.toString());
+        assertThat(copy.toString()).isEqualTo(c.toString()).contains("directPutRecords=false");
+        assertThat(copy.directPutRecords()).isFalse();
         assertThat(copy.callbackExecutor()).isSameAs(c.callbackExecutor());
         assertThat(copy.metricsSink()).isSameAs(c.metricsSink());
         assertThat(c.toBuilder().region("eu-west-1").build().region()).isEqualTo("eu-west-1");

@@ -27,6 +27,7 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.ClockSkew;
 import software.amazon.awssdk.core.util.VersionInfo;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -292,9 +293,9 @@ public final class DirectPutRecords implements PutRecordsTransport {
         }
 
         private void adjustClock(KinesisException error) {
-            Optional<Instant> server = software.amazon.awssdk.core.retry.ClockSkew.getServerTime(headers);
+            Optional<Instant> server = ClockSkew.getServerTime(headers);
             if (server.isPresent()) {
-                Duration skew = software.amazon.awssdk.core.retry.ClockSkew.getClockSkew(Instant.now(), server.get());
+                Duration skew = ClockSkew.getClockSkew(Instant.now(), server.get());
                 int offset = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, skew.getSeconds()));
                 LOG.warn("Kinesis reports a clock skew ({}: {}); signing with a clock offset of {} s from now on",
                         error.awsErrorDetails().errorCode(), error.awsErrorDetails().errorMessage(), offset);
