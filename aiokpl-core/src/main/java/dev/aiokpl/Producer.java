@@ -70,10 +70,6 @@ public final class Producer implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private Producer(Config config, KinesisAsyncClient client, KinesisClients.Owned ownedClient) {
-        this(config, client, ownedClient == null ? new SdkPutRecords(client) : ownedClient.transport(), ownedClient);
-    }
-
     private Producer(Config config, KinesisAsyncClient client, PutRecordsTransport transport,
             KinesisClients.Owned ownedClient) {
         this.config = config;
@@ -110,7 +106,7 @@ public final class Producer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         KinesisClients.Owned owned = KinesisClients.create(config);
         try {
-            return new Producer(config, owned.client(), owned);
+            return new Producer(config, owned.client(), owned.transport(), owned);
         } catch (RuntimeException e) {
             owned.close();
             throw e;
@@ -125,7 +121,7 @@ public final class Producer implements AutoCloseable {
     public static Producer create(Config config, KinesisAsyncClient client) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(client, "client");
-        return new Producer(config, client, null);
+        return new Producer(config, client, new SdkPutRecords(client), null);
     }
 
     /**

@@ -9,13 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -75,6 +73,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
     private final Supplier<URI> endpoint;
     private final PutRecordsTransport fallback;
     private final ScheduledExecutorService timer;
+    private final boolean cbor;
     private final PutRecordsBody.Writer writer;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     private final String contentType;
@@ -98,6 +97,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
         this.endpoint = endpoint;
         this.fallback = fallback;
         this.timer = timer;
+        this.cbor = cbor;
         this.writer = new PutRecordsBody.Writer(cbor);
         this.contentType = cbor ? "application/x-amz-cbor-1.1" : "application/x-amz-json-1.1";
         this.userAgent = "aiokpl aws-sdk-java/" + VersionInfo.SDK_VERSION + " lang/java#"
@@ -123,7 +123,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(clientError("could not write the PutRecords request", e));
         }
-        Call call = new Call(body, writer.cbor());
+        Call call = new Call(body);
         long timeoutMillis = Math.max(1, timeout.toMillis());
         ScheduledFuture<?> timeoutTask = timer.schedule(() -> call.timeOut(timeoutMillis), timeoutMillis,
                 TimeUnit.MILLISECONDS);
@@ -166,16 +166,14 @@ public final class DirectPutRecords implements PutRecordsTransport {
     private final class Call implements SdkAsyncHttpResponseHandler {
         final CompletableFuture<PutRecordsResponse> result = new CompletableFuture<>();
         private final PutRecordsBody body;
-        private final boolean cbor;
-        private final AtomicReference<CompletableFuture<Void>> exchange = new AtomicReference<>();
+        private volatile CompletableFuture<Void> exchange;
         private volatile SdkHttpResponse headers;
         private volatile int timeOffsetSeconds;
         /** Set when the call timed out: the cancelled exchange's own failure must not replace it. */
         private volatile ApiCallTimeoutException timeout;
 
-        Call(PutRecordsBody body, boolean cbor) {
+        Call(PutRecordsBody body) {
             this.body = body;
-            this.cbor = cbor;
         }
 
         void send(SdkHttpFullRequest unsigned, AwsCredentialsIdentity identity) {
@@ -195,7 +193,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
                         .requestContentPublisher(new BodyPublisher(body))
                         .responseHandler(this)
                         .build());
-                exchange.set(f);
+                exchange = f;
                 f.whenComplete((v, error) -> {
                     if (error != null) {
                         fail(ErrorClassifier.unwrap(error));
@@ -214,7 +212,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
                 return;
             }
             timeout = ApiCallTimeoutException.create(timeoutMillis);
-            CompletableFuture<Void> f = exchange.get();
+            CompletableFuture<Void> f = exchange;
             if (f != null) {
                 f.cancel(true); // aborts the request and frees its connection
             }
@@ -286,7 +284,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
                 return;
             }
             KinesisException error = PutRecordsResponses.error(response, bytes, cbor, timeOffsetSeconds);
-            if (error.isClockSkewException() && error.awsErrorDetails().sdkHttpResponse() != null) {
+            if (error.isClockSkewException()) {
                 adjustClock(error);
             }
             result.completeExceptionally(error);
@@ -319,8 +317,7 @@ public final class DirectPutRecords implements PutRecordsTransport {
 
         @Override
         public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
-            List<ByteBuffer> buffers = body.buffers();
-            AsyncRequestBody.fromByteBuffersUnsafe(buffers.toArray(new ByteBuffer[0])).subscribe(subscriber);
+            AsyncRequestBody.fromByteBuffersUnsafe(body.buffers().toArray(new ByteBuffer[0])).subscribe(subscriber);
         }
     }
 }

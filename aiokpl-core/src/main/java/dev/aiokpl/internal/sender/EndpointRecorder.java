@@ -19,11 +19,8 @@ public final class EndpointRecorder implements ExecutionInterceptor, java.util.f
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
         SdkHttpRequest r = context.httpRequest();
-        URI seen = URI.create(r.protocol() + "://" + r.host() + portPart(r) + (r.encodedPath().isEmpty() ? "/"
+        endpoint = URI.create(r.protocol() + "://" + r.host() + portPart(r) + (r.encodedPath().isEmpty() ? "/"
                 : r.encodedPath()));
-        if (!seen.equals(endpoint)) {
-            endpoint = seen;
-        }
     }
 
     private static String portPart(SdkHttpRequest r) {

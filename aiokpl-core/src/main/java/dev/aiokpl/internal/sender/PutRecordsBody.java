@@ -123,10 +123,6 @@ public final class PutRecordsBody {
             this.cbor = cbor;
         }
 
-        public boolean cbor() {
-            return cbor;
-        }
-
         /** The body of a PutRecords request of {@code records} to {@code stream}. */
         public PutRecordsBody write(String stream, List<KinesisRecord> records) {
             chunks = new ArrayList<>();
