@@ -559,7 +559,15 @@ public final class Config {
 
         /**
          * Where record futures are completed. Null (the default) means a small daemon pool owned
-         * and shut down by the producer; a supplied executor is never shut down by the producer.
+         * and shut down by the producer, which adds a thread while a callback waits in
+         * {@code flush().join()} or {@code close()}; a supplied executor is never shut down by the
+         * producer.
+         *
+         * <p>A supplied executor must run tasks on threads other than the caller's, and must be
+         * able to run one more task while a callback waits for the producer: a callback that calls
+         * {@code flush().join()} or {@code close()} hands the completions queued behind it to a new
+         * task. If the executor rejects a task, the completions run on the producer's fallback
+         * threads ({@code aiokpl-callback-fallback-*}, with a WARN), never on the pipeline thread.
          */
         public Builder callbackExecutor(Executor callbackExecutor) {
             this.callbackExecutor = callbackExecutor;

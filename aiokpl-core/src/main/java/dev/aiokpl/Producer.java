@@ -17,10 +17,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +46,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * with error code {@code Closed}).
  *
  * <p><b>Threads.</b> Futures complete on {@link Config#callbackExecutor()} (by default a small pool
- * of daemon threads {@code aiokpl-callback-*}), never on the pipeline thread: callbacks may call
- * {@code putRecord} again. All threads the producer starts are daemon threads named
+ * of daemon threads {@code aiokpl-callback-*}), never on the pipeline thread. A callback may call the
+ * producer back: {@code putRecord}, {@code flush().join()} and {@code close()} from inside a callback
+ * neither deadlock nor wait out a timeout (the default pool adds a thread while one of its threads
+ * waits; a user executor must be able to run one more task while a callback waits). All threads the producer starts are daemon threads named
  * {@code aiokpl-*}; none survives {@link #close()}. No JVM shutdown hook is installed: call
  * {@code close()} (or {@code flush().join()}) before exiting, or buffered records are lost with the JVM.
  *
@@ -63,12 +64,16 @@ public final class Producer implements AutoCloseable {
     private final Engine engine;
     private final DefaultMetricsManager metrics;
     private final KinesisClients.Owned ownedClient;
-    private final ExecutorService ownedCallbackExecutor;
+    private final ForkJoinPool ownedCallbackExecutor;
     /** The threads of {@link #ownedCallbackExecutor}, or null. */
     private final DaemonThreadFactory callbackThreads;
     private final ConcurrentHashMap<String, Boolean> validStreams = new ConcurrentHashMap<>();
     private final Object closeLock = new Object();
     private boolean closed;
+    /** Completed once the first close() has drained the records (every future is complete). */
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** Completed once the first close() has returned. */
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
     private Producer(Config config, KinesisAsyncClient client, PutRecordsTransport transport,
             KinesisClients.Owned ownedClient) {
@@ -78,9 +83,9 @@ public final class Producer implements AutoCloseable {
         Executor callbacks = config.callbackExecutor();
         if (callbacks == null) {
             callbackThreads = new DaemonThreadFactory("callback-" + id);
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    callbackThreads);
-            pool.allowCoreThreadTimeOut(true);
+            // A fork-join pool adds a thread while one of its threads waits in join()/get() (a callback
+            // in flush().join() or close()), so waiting callbacks can never use up the pool.
+            ForkJoinPool pool = new ForkJoinPool(2, callbackThreads, null, true);
             ownedCallbackExecutor = pool;
             callbacks = pool;
         } else {
@@ -241,30 +246,69 @@ public final class Producer implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean first;
         synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
-        engine.close(config.closeTimeout());
-        if (ownedCallbackExecutor != null) {
-            ownedCallbackExecutor.shutdown();
-            try {
-                if (!ownedCallbackExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.warn("record callbacks did not finish within 10 s of close()");
-                    ownedCallbackExecutor.shutdownNow();
-                }
-                // awaitTermination returns a moment before the last worker thread has ended.
-                callbackThreads.awaitThreadsEnded(Duration.ofSeconds(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (!first) {
+            awaitFirstClose();
+            return;
+        }
+        try {
+            engine.close(config.closeTimeout());
+            drained.complete(null);
+            stopCallbackThreads();
+            metrics.close();
+            if (ownedClient != null) {
+                ownedClient.close();
             }
+            LOG.info("aiokpl producer closed");
+        } finally {
+            drained.complete(null);
+            closeDone.complete(null);
         }
-        metrics.close();
-        if (ownedClient != null) {
-            ownedClient.close();
+    }
+
+    /**
+     * A later close() returns once the first one has: a shutdown hook racing the main thread must not
+     * let the JVM exit while records are still being drained. A callback of the producer's own pool
+     * waits only for the drain, since the rest of the first close() waits for that pool's threads.
+     */
+    private void awaitFirstClose() {
+        Engine.beforeBlocking();
+        CompletableFuture<Void> until = onOwnCallbackThread() ? drained : closeDone;
+        try {
+            until.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("close() failed", e.getCause());
         }
-        LOG.info("aiokpl producer closed");
+    }
+
+    private boolean onOwnCallbackThread() {
+        return callbackThreads != null && callbackThreads.owns(Thread.currentThread());
+    }
+
+    private void stopCallbackThreads() {
+        if (ownedCallbackExecutor == null) {
+            return;
+        }
+        ownedCallbackExecutor.shutdown();
+        if (onOwnCallbackThread()) {
+            // close() from a callback: the pool's threads end once the callbacks return, this one included.
+            return;
+        }
+        try {
+            if (!ownedCallbackExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("record callbacks did not finish within 10 s of close()");
+                ownedCallbackExecutor.shutdownNow();
+            }
+            // awaitTermination returns a moment before the last worker thread has ended.
+            callbackThreads.awaitThreadsEnded(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.aiokpl.internal;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * remembers the threads it made, so an owner can {@linkplain #awaitThreadsEnded wait} until they have
  * really ended: an executor's {@code awaitTermination} returns a moment before its last thread dies.
  */
-public final class DaemonThreadFactory implements ThreadFactory {
+public final class DaemonThreadFactory implements ThreadFactory, ForkJoinPool.ForkJoinWorkerThreadFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonThreadFactory.class);
     private static final AtomicInteger PRODUCERS = new AtomicInteger();
@@ -35,7 +37,22 @@ public final class DaemonThreadFactory implements ThreadFactory {
 
     @Override
     public Thread newThread(Runnable r) {
-        Thread t = new Thread(r, prefix + count.incrementAndGet());
+        return remember(new Thread(r));
+    }
+
+    /** A worker of a {@link ForkJoinPool}: named, daemon and remembered like the others. */
+    @Override
+    public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
+        return remember(new ForkJoinWorkerThread(pool) { });
+    }
+
+    /** Whether {@code t} is one of this factory's threads. */
+    public boolean owns(Thread t) {
+        return threads.contains(t);
+    }
+
+    private <T extends Thread> T remember(T t) {
+        t.setName(prefix + count.incrementAndGet());
         t.setDaemon(true);
         t.setUncaughtExceptionHandler((thread, e) -> LOG.error("uncaught exception in {}", thread.getName(), e));
         threads.removeIf(old -> old.getState() == Thread.State.TERMINATED);

@@ -48,6 +48,7 @@ final class Capacity {
         if (maxBlockNanos <= 0) {
             throw full(size, 0);
         }
+        Completer.beforeBlocking(); // a callback waiting for room must not hold back other completions
         long deadline = System.nanoTime() + maxBlockNanos;
         lock.lock();
         waiters++;

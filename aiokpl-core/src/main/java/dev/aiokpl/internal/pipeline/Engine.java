@@ -21,7 +21,6 @@ import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class Engine implements Retrier.Outcomes {
     private final Executor pipelineExecutor = this::post;
     private final Map<String, StreamPipeline> streams = new HashMap<>();
     private final List<StreamPipeline> streamList = new ArrayList<>();
-    private final ArrayDeque<PendingRecord> arrivalOrder = new ArrayDeque<>();
+    private final ArrivalOrder arrivalOrder = new ArrivalOrder();
 
     private volatile boolean closed;
     private volatile boolean stopping;
@@ -175,6 +174,7 @@ public final class Engine implements Retrier.Outcomes {
 
     /** A future completed once every record accepted before this call is terminal; sends buffered records now. */
     public CompletableFuture<Void> flush() {
+        Completer.beforeBlocking(); // the caller may be a callback about to join() this future
         CompletableFuture<Void> f = flushTracker.flush();
         post(() -> flushRequested = true);
         return f;
@@ -205,6 +205,15 @@ public final class Engine implements Retrier.Outcomes {
         return closed;
     }
 
+    /**
+     * To be called by any thread about to wait for this producer (a second {@code close()}): if it
+     * runs a record's callback, the records completed after that one are handed to another thread
+     * first, so the wait cannot depend on the waiting thread itself.
+     */
+    public static void beforeBlocking() {
+        Completer.beforeBlocking();
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /** Starts the pipeline thread. */
@@ -224,6 +233,7 @@ public final class Engine implements Retrier.Outcomes {
             return;
         }
         closed = true;
+        Completer.beforeBlocking(); // close() from a callback: its own record counts as completed
         boolean interrupted = false;
         long deadline = System.nanoTime() + timeout.toNanos();
         // Loop: records that raced with the closed flag are accepted after the first flush.
@@ -273,9 +283,10 @@ public final class Engine implements Retrier.Outcomes {
                 LOG.error("close(): the pipeline thread {} did not stop within 5 s", t.getName());
             }
         }
-        // Records that raced with close() after the last pipeline iteration. The inbox has one
-        // consumer: touch it here only once the pipeline thread is gone.
-        if (t == null || !t.isAlive()) {
+        // Records that raced with close() after the last pipeline iteration. The inbox and the
+        // completer have one owner: touch them here only once the pipeline thread is gone.
+        boolean pipelineGone = t == null || !t.isAlive();
+        if (pipelineGone) {
             aborted = true;
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             do {
@@ -292,8 +303,9 @@ public final class Engine implements Retrier.Outcomes {
                     Thread.onSpinWait();
                 }
             } while (capacity.records() > 0 && System.nanoTime() < until);
+            completer.dispatch();
+            completer.shutdown();
         }
-        completer.dispatch();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -406,11 +418,8 @@ public final class Engine implements Retrier.Outcomes {
     }
 
     private void publishOldest() {
-        PendingRecord head;
-        while ((head = arrivalOrder.peek()) != null && head.done) {
-            arrivalOrder.poll();
-        }
-        oldestArrivalNanos = head == null ? Long.MAX_VALUE : head.arrivalNanos;
+        PendingRecord oldest = arrivalOrder.oldest();
+        oldestArrivalNanos = oldest == null ? Long.MAX_VALUE : oldest.arrivalNanos;
     }
 
     private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
@@ -452,7 +461,15 @@ public final class Engine implements Retrier.Outcomes {
      */
     private void recordTerminalMetrics(PendingRecord r, boolean success, int attempts, String shard, long firstDelayNanos,
             String lastCode) {
-        metrics.record(MetricNames.RETRIES_PER_RECORD, attempts - 1, r.stream, shard, null);
+        // Expired and Closed are attempts the producer adds, not requests: neither is a retry.
+        boolean synthetic = !success && (EXPIRED.equals(lastCode) || CLOSED.equals(lastCode));
+        int requests = synthetic ? attempts - 1 : attempts;
+        metrics.record(MetricNames.RETRIES_PER_RECORD, Math.max(0, requests - 1), r.stream, shard, null);
+        if (synthetic) {
+            // No response carried these codes, so recordResponseMetrics never counted them (the KPL reports them).
+            metrics.record(MetricNames.ERRORS_BY_CODE, 1, r.stream, null, lastCode);
+            metrics.record(MetricNames.ALL_ERRORS, 1, r.stream, null, null);
+        }
         if (success) {
             metrics.record(MetricNames.USER_RECORDS_PUT, 1, r.stream, shard, null);
             metrics.record(MetricNames.USER_RECORDS_DATA_PUT, r.data.length, r.stream, shard, null);
@@ -480,34 +497,62 @@ public final class Engine implements Retrier.Outcomes {
     private void abort() {
         aborted = true;
         long now = time.ticker().read();
-        List<PendingRecord> all = new ArrayList<>();
+        // Written, but the shard it landed on could not be confirmed yet.
         for (StreamPipeline sp : streamList) {
-            all.addAll(sp.drainAll());
+            for (StreamPipeline.Deferred d : sp.drainDeferred()) {
+                String written = "it was written to shard " + d.shardId() + " with sequence number "
+                        + d.sequenceNumber() + ", but whether that shard's hash key range holds it was not yet "
+                        + "confirmed (a consumer may drop it)";
+                for (PendingRecord p : d.kr().records()) {
+                    failClosed(p, now, written);
+                }
+            }
         }
-        for (PutBatch b : sender.drainAll()) {
+        // Possibly written: the request went out and its answer has not come back.
+        for (PutBatch b : sender.drainInFlight()) {
             for (KinesisRecord kr : b.records()) {
-                all.addAll(kr.records());
+                for (PendingRecord p : kr.records()) {
+                    failClosed(p, now, "a request holding it was in flight, so it may have been written");
+                }
+            }
+        }
+        List<PendingRecord> unsent = new ArrayList<>();
+        for (StreamPipeline sp : streamList) {
+            unsent.addAll(sp.drainAll());
+        }
+        for (PutBatch b : sender.drainWaiting()) {
+            for (KinesisRecord kr : b.records()) {
+                unsent.addAll(kr.records());
             }
         }
         PendingRecord r;
         while ((r = inbox.poll()) != null) {
-            all.add(r);
+            unsent.add(r);
         }
-        for (PendingRecord p : all) {
+        for (PendingRecord p : unsent) {
             failClosed(p, now);
         }
         completer.dispatch();
     }
 
+    /** Fails a record that is in no request: it was not written by this attempt. */
     private void failClosed(PendingRecord r, long now) {
+        failClosed(r, now, null);
+    }
+
+    /** @param written what may have happened to the record in the stream, or null if it was not sent */
+    private void failClosed(PendingRecord r, long now, String written) {
         if (r.done) {
             return;
         }
         Attempt last = r.lastFailure();
         Instant at = time.instant(now);
+        String message = written == null
+                ? "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout() + ")"
+                : "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout()
+                        + "); " + written;
         r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), CLOSED,
-                "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout() + ")"
-                        + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage())));
+                message + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage())));
         finish(r, false);
     }
 
@@ -527,6 +572,7 @@ public final class Engine implements Retrier.Outcomes {
 
     private void complete(PendingRecord r, RecordResult result) {
         r.done = true;
+        arrivalOrder.remove(r);
         capacity.release(r.size);
         if (r.owner instanceof StreamPipeline sp) {
             sp.pending--;
@@ -567,6 +613,11 @@ public final class Engine implements Retrier.Outcomes {
     @Override
     public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
         r.addAttempt(attempt);
+        if (metrics.enabled() && Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
+            // The response reported a success; the retrier found the shard wrong (counted per user record).
+            metrics.record(MetricNames.ERRORS_BY_CODE, 1, r.stream, attempt.shardId(), Retrier.WRONG_SHARD);
+            metrics.record(MetricNames.ALL_ERRORS, 1, r.stream, attempt.shardId(), null);
+        }
         StreamPipeline sp = streams.get(r.stream);
         if (aborted) {
             failClosed(r, time.ticker().read());

@@ -182,7 +182,7 @@ final class StreamPipeline {
         return Math.min(wake, shardMap.nextWakeNanos(pending > 0));
     }
 
-    /** Removes every record from every stage (for abort). */
+    /** Removes every record not yet sent from every stage (for abort; see {@link #drainDeferred()}). */
     List<PendingRecord> drainAll() {
         List<PendingRecord> all = new ArrayList<>(waitingForMap);
         waitingForMap.clear();
@@ -195,9 +195,12 @@ final class StreamPipeline {
         for (KinesisRecord kr : collector.drainAll()) {
             all.addAll(kr.records());
         }
-        for (Deferred d : deferred) {
-            all.addAll(d.kr().records());
-        }
+        return all;
+    }
+
+    /** Removes every record written on a shard not yet confirmed (for abort). */
+    List<Deferred> drainDeferred() {
+        List<Deferred> all = new ArrayList<>(deferred);
         deferred.clear();
         return all;
     }

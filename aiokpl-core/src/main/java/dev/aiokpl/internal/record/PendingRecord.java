@@ -63,6 +63,12 @@ public final class PendingRecord {
 
     /** The pipeline stage owner this record belongs to (set by the pipeline thread when it takes the record). */
     public Object owner;
+    /**
+     * Neighbours in the pipeline's list of live records in arrival order (pipeline thread): unlinked
+     * when the record completes, so a long-lived record pins no record that arrived after it.
+     */
+    public PendingRecord olderLive;
+    public PendingRecord youngerLive;
 
     public PendingRecord(String stream, String partitionKey, String explicitHashKey, long hashHi, long hashLo,
             byte[] data, int size, long arrivalNanos, CompletableFuture<RecordResult> future, Object epoch) {

@@ -225,12 +225,16 @@ public final class Sender {
         return waiting.size();
     }
 
-    /** Removes and returns every waiting and in-flight batch (for abort); late responses are still delivered. */
-    public List<PutBatch> drainAll() {
+    /** Removes and returns every batch waiting for a connection (for abort): none of them was sent. */
+    public List<PutBatch> drainWaiting() {
         List<PutBatch> all = new ArrayList<>(waiting);
         waiting.clear();
-        all.addAll(inFlight);
         return all;
+    }
+
+    /** Returns every batch in flight (for abort): each may have been written; late responses are still delivered. */
+    public List<PutBatch> drainInFlight() {
+        return new ArrayList<>(inFlight);
     }
 
     private void send(PutBatch batch) {

@@ -109,6 +109,32 @@ class EngineCloseTest {
     }
 
     @Test
+    void recordsInFlightAtCloseSayTheyMayHaveBeenWritten() {
+        client.holdPutRecords(true);
+        start(fast());
+        List<CompletableFuture<RecordResult>> futures = put(10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !client.heldPutRecords().isEmpty());
+        engine.close(Duration.ofMillis(100));
+        assertAllClosed(futures);
+        assertThat(futures).allSatisfy(f -> {
+            List<Attempt> attempts = f.join().attempts();
+            assertThat(attempts.get(attempts.size() - 1).errorMessage()).contains("may have been written");
+        });
+    }
+
+    @Test
+    void recordsNeverSentSayNothingOfBeingWritten() {
+        client.holdListShards(true);
+        start(fast());
+        List<CompletableFuture<RecordResult>> futures = put(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.heldListShards() == 1);
+        engine.close(Duration.ofMillis(100));
+        assertAllClosed(futures);
+        assertThat(futures).allSatisfy(f -> assertThat(f.join().attempts().get(0).errorMessage())
+                .doesNotContain("written"));
+    }
+
+    @Test
     void closeFailsRecordsWaitingForTheShardMapAsClosed() {
         client.holdListShards(true);
         start(Config.builder().recordMaxBufferedTime(Duration.ofSeconds(20)).recordTtl(Duration.ofSeconds(30)));

@@ -347,6 +347,32 @@ class EngineTest {
                 .containsExactly("k", "k2");
     }
 
+    @Test
+    void aDeferredRecordFailedByCloseSaysWhereItWasWritten() {
+        engine();
+        CompletableFuture<RecordResult> f = put("k", "1");
+        CompletableFuture<RecordResult> f2 = put("k2", "2");
+        engine.runOnce();
+        engine.runOnce();
+        client.shards(new ArrayList<>(Shards.even(2, 1)));
+        client.holdListShards(true);
+        ticker.advance(Duration.ofMillis(100));
+        engine.runOnce(); // sent: lands on shard 1, which the map does not know
+        engine.runOnce();
+        assertThat(f).isNotDone();
+        assertThat(client.putRecordsRequests()).hasSize(1);
+
+        engine.close(Duration.ZERO);
+
+        for (CompletableFuture<RecordResult> each : List.of(f, f2)) {
+            RecordResult r = each.join();
+            assertThat(r.successful()).isFalse();
+            Attempt last = r.attempts().get(r.attempts().size() - 1);
+            assertThat(last.errorCode()).isEqualTo("Closed");
+            assertThat(last.errorMessage()).contains("written to shard " + Shards.id(1)).contains("sequence number");
+        }
+    }
+
     // ------------------------------------------------------------------ flush
 
     @Test
