@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
@@ -28,16 +30,25 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  *   <li>{@code ProvisionedThroughputExceededException} → the shard is slowed down and the records retry
  *       after a jittered backoff, or fail at once with {@code failIfThrottled};</li>
  *   <li>non-retryable codes (ResourceNotFound, AccessDenied, Validation, KMS*, credentials) → fail;</li>
+ *   <li>a success entry without a shard id or a sequence number → retry as {@code MalformedResponse};</li>
  *   <li>anything else (5xx, InternalFailure, timeouts, resets, a response whose size does not match) → retry.</li>
  * </ul>
+ * An exception while deciding one Kinesis record never strands the others: its undecided records are
+ * retried as {@code ProducerInternalError} and the error is logged.
  * Not thread-safe: runs on the pipeline thread.
  */
 public final class Retrier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
     /** Error code of records retried because they landed outside their shard's range. */
     public static final String WRONG_SHARD = "Wrong Shard";
     /** Error code of a response whose record count does not match the request. */
     public static final String COUNT_MISMATCH = "ResponseCountMismatch";
+    /** Error code of a success entry without a shard id or a sequence number. */
+    public static final String MALFORMED_RESPONSE = "MalformedResponse";
+    /** Error code of records retried because handling their result failed inside the producer. */
+    public static final String INTERNAL_ERROR = "ProducerInternalError";
 
     /** What the retrier decides; implemented by the pipeline. */
     public interface Outcomes {
@@ -78,33 +89,79 @@ public final class Retrier {
         this.outcomes = outcomes;
     }
 
-    /** Handles one request's outcome. */
+    /**
+     * Handles one request's outcome. Never throws: an exception while deciding one Kinesis record is
+     * logged and that record's undecided user records are retried as {@link #INTERNAL_ERROR}, and the
+     * rest of the batch is decided as usual (the sender no longer tracks the batch, so a record left
+     * undecided here would never complete).
+     */
     public void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
+        List<KinesisRecord> records = batch.records();
         if (error != null) {
             String code = ErrorClassifier.code(error);
             String message = ErrorClassifier.message(error);
-            for (KinesisRecord kr : batch.records()) {
-                onError(kr, code, message, startNanos, endNanos);
+            for (int i = 0; i < records.size(); i++) {
+                decideGuarded(records.get(i), null, code, message, startNanos, endNanos);
             }
             return;
         }
         List<PutRecordsResultEntry> entries = response.records();
-        if (entries.size() != batch.records().size()) {
-            String message = "PutRecords answered " + entries.size() + " records for a request of "
-                    + batch.records().size();
-            for (KinesisRecord kr : batch.records()) {
-                onError(kr, COUNT_MISMATCH, message, startNanos, endNanos);
+        if (entries.size() != records.size()) {
+            String message = "PutRecords answered " + entries.size() + " records for a request of " + records.size();
+            for (int i = 0; i < records.size(); i++) {
+                decideGuarded(records.get(i), null, COUNT_MISMATCH, message, startNanos, endNanos);
             }
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
-            KinesisRecord kr = batch.records().get(i);
-            PutRecordsResultEntry e = entries.get(i);
-            if (e.errorCode() != null) {
-                onError(kr, e.errorCode(), e.errorMessage(), startNanos, endNanos);
+            decideGuarded(records.get(i), entries.get(i), null, null, startNanos, endNanos);
+        }
+    }
+
+    /** Decides one Kinesis record from its entry, or from a request-wide error {@code code}; never throws. */
+    private void decideGuarded(KinesisRecord kr, PutRecordsResultEntry e, String code, String message,
+            long startNanos, long endNanos) {
+        try {
+            if (e == null) {
+                onError(kr, code, message, startNanos, endNanos);
             } else {
-                onSuccess(kr, e.shardId(), e.sequenceNumber(), startNanos, endNanos);
+                decide(kr, e, startNanos, endNanos);
             }
+        } catch (RuntimeException | Error internal) {
+            retryAfterInternalError(kr, internal, startNanos, endNanos);
+        }
+    }
+
+    private void decide(KinesisRecord kr, PutRecordsResultEntry e, long startNanos, long endNanos) {
+        if (e.errorCode() != null) {
+            onError(kr, e.errorCode(), e.errorMessage(), startNanos, endNanos);
+            return;
+        }
+        boolean noShard = isBlank(e.shardId());
+        boolean noSequence = isBlank(e.sequenceNumber());
+        if (noShard || noSequence) {
+            String missing = noShard && noSequence ? "ShardId and SequenceNumber" : noShard ? "ShardId" : "SequenceNumber";
+            retryAll(kr, MALFORMED_RESPONSE, "PutRecords answered a success without " + missing + " (ShardId="
+                    + e.shardId() + ", SequenceNumber=" + e.sequenceNumber() + ")", startNanos, endNanos, true);
+            return;
+        }
+        onSuccess(kr, e.shardId(), e.sequenceNumber(), startNanos, endNanos);
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** A bug (ours or a plug-in's) while deciding {@code kr}: its undecided records are retried, not stranded. */
+    private void retryAfterInternalError(KinesisRecord kr, Throwable internal, long startNanos, long endNanos) {
+        LOG.error("Internal error while handling the PutRecords result of a Kinesis record of stream {} ({} user "
+                + "records); retrying them", kr.stream(), kr.records().size(), internal);
+        try {
+            retryAll(kr, INTERNAL_ERROR, "the producer failed while handling this record's result: " + internal,
+                    startNanos, endNanos, true);
+        } catch (RuntimeException | Error again) {
+            LOG.error("Could not retry the records of a Kinesis record of stream {} after an internal error",
+                    kr.stream(), again);
         }
     }
 
@@ -130,15 +187,22 @@ public final class Retrier {
         classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
     }
 
-    /** Finishes a deferred record once the map reloaded: the shard is known now, or is treated as wrong. */
+    /**
+     * Finishes a deferred record once the map reloaded: the shard is known now, or is treated as wrong.
+     * Never throws (as {@link #onResponse}).
+     */
     public void onShardResolved(KinesisRecord kr, String shardId, ShardRange actual, String sequenceNumber,
             long startNanos, long endNanos) {
-        if (actual == null) {
-            retryAll(kr, WRONG_SHARD, "record landed on shard " + shardId
-                    + ", which the shard map does not know even after reloading", startNanos, endNanos, false);
-            return;
+        try {
+            if (actual == null) {
+                retryAll(kr, WRONG_SHARD, "record landed on shard " + shardId
+                        + ", which the shard map does not know even after reloading", startNanos, endNanos, false);
+                return;
+            }
+            classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
+        } catch (RuntimeException | Error internal) {
+            retryAfterInternalError(kr, internal, startNanos, endNanos);
         }
-        classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
     }
 
     private void classifyOnKnownShard(KinesisRecord kr, ShardRange actual, String sequenceNumber, long startNanos,

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -345,6 +347,41 @@ class EngineTest {
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(10).toNanos());
         assertThat(partitionKeys(client.putRecordsRequests().get(1))).as("sent again without prediction, raw")
                 .containsExactly("k", "k2");
+    }
+
+    @Test
+    void aSuccessEntryWithoutShardIdOrSequenceNumberIsRetriedAndNoRecordOfTheBatchIsStranded() {
+        // An emulator, a proxy or a truncated body can answer a "success" that names no shard or no
+        // sequence number: the record must be retried, and the records after it still decided.
+        client.nextPutRecords(request -> {
+            List<PutRecordsResultEntry> entries = new ArrayList<>(client.route(request).records());
+            entries.set(1, entries.get(1).toBuilder().sequenceNumber(null).build());
+            entries.set(2, entries.get(2).toBuilder().shardId(" ").build());
+            return CompletableFuture.completedFuture(PutRecordsResponse.builder().records(entries)
+                    .failedRecordCount(0).build());
+        });
+        engine(Config.builder().aggregationEnabled(false));
+        List<CompletableFuture<RecordResult>> futures = List.of(put("m0"), put("m1"), put("m2"), put("m3"));
+
+        runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), Duration.ofMillis(10), 100);
+
+        List<RecordResult> results = futures.stream().map(CompletableFuture::join).toList();
+        assertThat(results).allSatisfy(r -> assertThat(r.successful()).isTrue());
+        // the request's entries 1 and 2 were malformed; entries 0 and 3 (after them) succeeded at once
+        List<String> sent = partitionKeys(client.putRecordsRequests().get(0));
+        assertThat(sent).hasSize(4);
+        RecordResult[] byEntry = new RecordResult[4];
+        for (int i = 0; i < 4; i++) {
+            byEntry[i] = results.get(List.of("m0", "m1", "m2", "m3").indexOf(sent.get(i)));
+        }
+        assertThat(byEntry[0].attempts()).hasSize(1);
+        assertThat(byEntry[3].attempts()).as("decided although an earlier entry was malformed").hasSize(1);
+        assertThat(byEntry[1].attempts()).extracting(Attempt::errorCode).containsExactly("MalformedResponse", null);
+        assertThat(byEntry[1].attempts().get(0).errorMessage()).contains("without SequenceNumber");
+        assertThat(byEntry[2].attempts()).extracting(Attempt::errorCode).containsExactly("MalformedResponse", null);
+        assertThat(byEntry[2].attempts().get(0).errorMessage()).contains("without ShardId");
+        assertThat(engine.outstandingRecords()).isZero();
+        assertThat(engine.outstandingBytes()).isZero();
     }
 
     // ------------------------------------------------------------------ flush

@@ -374,6 +374,51 @@ class RetrierTest {
         assertThat(outcomes.throttled).containsExactly(STREAM + "/low@" + end);
     }
 
+    static Stream<Arguments> malformedSuccesses() {
+        return Stream.of(Arguments.of(null, "5", "ShardId"), Arguments.of("", "5", "ShardId"),
+                Arguments.of("low", null, "SequenceNumber"), Arguments.of("low", " ", "SequenceNumber"),
+                Arguments.of(null, null, "ShardId and SequenceNumber"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedSuccesses")
+    void aSuccessEntryMissingItsShardIdOrSequenceNumberIsRetriedAsMalformedResponse(String shard, String seq,
+            String missing) {
+        PendingRecord r1 = low(1);
+        PendingRecord r2 = low(2);
+        PendingRecord after = high(1);
+        retrier(false).onResponse(batch(kr("low", r1, r2), kr("high", after)), start, end,
+                response(ok(shard, seq), ok("high", "6")), null);
+
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry", "succeeded");
+        for (Decision d : outcomes.decisions.subList(0, 2)) {
+            assertThat(d.attempt().errorCode()).isEqualTo(Retrier.MALFORMED_RESPONSE).isEqualTo("MalformedResponse");
+            assertThat(d.attempt().errorMessage()).contains("without " + missing);
+            assertThat(d.notBeforeNanos()).as("an ordinary retry, with backoff").isEqualTo(end + 75 * MS);
+        }
+        assertThat(outcomes.staleEvidence).isEmpty();
+    }
+
+    @Test
+    void anExceptionHandlingOneKinesisRecordDoesNotStrandTheRestOfTheBatch() {
+        PendingRecord before = low(1);
+        PendingRecord exploding = low(2);
+        PendingRecord sameAggregate = low(3);
+        PendingRecord after = high(1);
+        outcomes.explosion = new IllegalStateException("boom");
+        outcomes.explodeOn = exploding;
+        retrier(false).onResponse(batch(kr("low", before), kr("low", exploding, sameAggregate), kr("high", after)),
+                start, end, response(ok("low", "1"), ok("low", "2"), ok("high", "3")), null);
+
+        assertThat(outcomes.decisions).extracting(Decision::record)
+                .containsExactly(before, exploding, sameAggregate, after);
+        assertThat(outcomes.kinds()).containsExactly("succeeded", "retry", "retry", "succeeded");
+        for (Decision d : outcomes.decisions.subList(1, 3)) {
+            assertThat(d.attempt().errorCode()).isEqualTo(Retrier.INTERNAL_ERROR);
+            assertThat(d.attempt().errorMessage()).contains("IllegalStateException").contains("boom");
+        }
+    }
+
     @Test
     void recordsAlreadyDecidedAreLeftAlone() {
         PendingRecord done = low(1);
