@@ -19,8 +19,12 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * Decides, for every user record of a PutRecords outcome, success, failure or retry (SPEC section 3):
  * <ul>
- *   <li>success on the predicted shard, or with no prediction → success;</li>
- *   <li>a raw record (one user record) on another shard → success, and the shard map is reported stale:
+ *   <li>success with no prediction → success;</li>
+ *   <li>an aggregate on its predicted shard → success if the shard's range in the current map holds every
+ *       user record, else retry all as {@code Wrong Shard} and report the map stale (a stream re-created
+ *       under the same name reuses the shard ids with other ranges);</li>
+ *   <li>a raw record (one user record) on its predicted shard → success; on another shard → success, and
+ *       the shard map is reported stale:
  *       the service routed it by its own hash key, so the shard holds it whatever our map says;</li>
  *   <li>success on another shard whose range holds the hash key of every user record of that Kinesis
  *       record (a split child) → success, and the shard map is reported stale;</li>
@@ -29,7 +33,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  *   <li>success on a shard the map does not know → deferred until the map reloads;</li>
  *   <li>{@code ProvisionedThroughputExceededException} → the shard is slowed down and the records retry
  *       after a jittered backoff, or fail at once with {@code failIfThrottled};</li>
- *   <li>non-retryable codes (ResourceNotFound, AccessDenied, Validation, KMS*, credentials) → fail;</li>
+ *   <li>non-retryable codes (ResourceNotFound, AccessDenied, Validation, KMS*, credentials) → fail; a
+ *       ResourceNotFound also reports the shard map stale;</li>
  *   <li>a success entry without a shard id or a sequence number → retry as {@code MalformedResponse};</li>
  *   <li>anything else (5xx, InternalFailure, timeouts, resets, a response whose size does not match) → retry.</li>
  * </ul>
@@ -49,6 +54,8 @@ public final class Retrier {
     public static final String MALFORMED_RESPONSE = "MalformedResponse";
     /** Error code of records retried because handling their result failed inside the producer. */
     public static final String INTERNAL_ERROR = "ProducerInternalError";
+
+    private static final String RESOURCE_NOT_FOUND = "ResourceNotFoundException";
 
     /** What the retrier decides; implemented by the pipeline. */
     public interface Outcomes {
@@ -168,23 +175,49 @@ public final class Retrier {
     /** Classifies a success (also called again for deferred unknown-shard records). */
     public void onSuccess(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
         String predicted = kr.predictedShard();
-        if (predicted == null || predicted.equals(shardId)) {
+        boolean onPredicted = predicted != null && predicted.equals(shardId);
+        if (predicted == null || !kr.aggregated()) {
+            if (predicted != null && !onPredicted) {
+                // A raw record: the service routed it by its own hash key, so it is where it belongs.
+                // Retrying it would only put a duplicate in the stream (and wait for the map if the shard is new).
+                outcomes.shardMapStale(kr.stream(), startNanos);
+            }
             succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
             return;
         }
-        if (!kr.aggregated()) {
-            // Retrying it would only put a duplicate in the stream (and wait for the map if the shard is new).
-            outcomes.shardMapStale(kr.stream(), startNanos);
-            succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
-            return;
-        }
+        // An aggregate is checked even on its predicted shard: a stream deleted and re-created under the
+        // same name brings its shard ids back with other ranges, and KCL drops a whole aggregate as soon
+        // as one user record lies outside the range of the shard it was read from.
         ShardRange actual = outcomes.shard(kr.stream(), shardId);
         if (actual == null) {
             outcomes.shardMapStale(kr.stream(), startNanos);
             outcomes.unknownShard(kr, shardId, sequenceNumber, startNanos, endNanos);
             return;
         }
+        if (onPredicted) {
+            if (holdsEvery(actual, kr)) {
+                succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
+            } else {
+                outcomes.shardMapStale(kr.stream(), startNanos);
+                retryAll(kr, WRONG_SHARD, "the record landed on its predicted shard " + shardId + ", whose hash key "
+                        + "range now misses some of its user records (the shard map changed, e.g. the stream was "
+                        + "re-created)", startNanos, endNanos, false);
+            }
+            return;
+        }
         classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
+    }
+
+    /** Whether {@code shard}'s range holds every user record of {@code kr} (allocation-free: on the hot path). */
+    private static boolean holdsEvery(ShardRange shard, KinesisRecord kr) {
+        List<PendingRecord> records = kr.records();
+        for (int i = 0; i < records.size(); i++) {
+            PendingRecord r = records.get(i);
+            if (!shard.contains(r.hashHi, r.hashLo)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -208,13 +241,11 @@ public final class Retrier {
     private void classifyOnKnownShard(KinesisRecord kr, ShardRange actual, String sequenceNumber, long startNanos,
             long endNanos) {
         outcomes.shardMapStale(kr.stream(), startNanos);
-        for (PendingRecord r : kr.records()) {
-            if (!actual.contains(r.hashHi, r.hashLo)) {
-                retryAll(kr, WRONG_SHARD, "predicted shard " + kr.predictedShard() + " but the record landed on "
-                        + actual.shardId() + ", whose hash key range does not hold every user record of the aggregate",
-                        startNanos, endNanos, false);
-                return;
-            }
+        if (!holdsEvery(actual, kr)) {
+            retryAll(kr, WRONG_SHARD, "predicted shard " + kr.predictedShard() + " but the record landed on "
+                    + actual.shardId() + ", whose hash key range does not hold every user record of the aggregate",
+                    startNanos, endNanos, false);
+            return;
         }
         succeed(kr, actual.shardId(), sequenceNumber, startNanos, endNanos);
     }
@@ -232,6 +263,10 @@ public final class Retrier {
     }
 
     private void onError(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
+        if (RESOURCE_NOT_FOUND.equals(code)) {
+            // The stream is gone, or was re-created: the next records must not be predicted on its old shards.
+            outcomes.shardMapStale(kr.stream(), startNanos);
+        }
         switch (ErrorClassifier.classify(code)) {
             case THROTTLED -> {
                 outcomes.throttled(kr.stream(), kr.predictedShard(), endNanos);

@@ -157,13 +157,19 @@ public final class ShardMap {
     }
 
     /**
-     * Reports evidence that the map is wrong (a record landed on an unexpected shard). Reloads only if
-     * the evidence (the start time of the request that produced it) is newer than the map.
+     * Reports evidence that the map is wrong (a record landed on an unexpected shard, the stream was not
+     * found). Reloads only if the evidence (the start time of the request that produced it) is newer
+     * than the map, and not while a failed load backs off.
      *
      * @return whether a reload was started or queued
      */
     public boolean invalidate(long evidenceNanos) {
         if (evidenceNanos < mapTimeNanos) {
+            return false;
+        }
+        if (!loading && state != State.READY && lastError != null) {
+            // No usable map and the last load failed: a reload is already due after the backoff, and
+            // evidence (say a ResourceNotFoundException per request to a deleted stream) must not hasten it.
             return false;
         }
         if (loading) {

@@ -210,6 +210,38 @@ class EngineTest {
         assertThat(client.listShardsRequests()).as("the map was reloaded once").hasSize(2);
     }
 
+    @Test
+    void anAggregateBuiltOnTheRangesOfAStreamSinceReCreatedIsRetriedAsWrongShardNotReportedPut() {
+        engine(Config.builder().shardMapRefreshInterval(Duration.ofSeconds(1)));
+        String high = Shards.TWO_128.subtract(BigInteger.TWO).toString();
+        CompletableFuture<RecordResult> fLow = put("low", "1");
+        CompletableFuture<RecordResult> fHigh = put("high", high);
+        engine.runOnce();
+        engine.runOnce();
+        client.holdPutRecords(true);
+        ticker.advance(Duration.ofMillis(100));
+        engine.runOnce();
+        assertThat(client.heldPutRecords()).as("one aggregate predicted on the only shard").hasSize(1);
+
+        // the stream is deleted and re-created with two shards; shardId-000000000000 comes back with half the range
+        client.shards(Shards.even(2));
+        ticker.advance(Duration.ofSeconds(1));
+        engine.runOnce(); // the periodic refresh
+        engine.runOnce();
+        assertThat(engine.shardMap(STREAM).predict(HashKey.MAX)).isEqualTo(Shards.id(1));
+        client.holdPutRecords(false);
+        client.releasePutRecords(); // lands on its predicted id, shardId-000000000000
+
+        runUntil(() -> fLow.isDone() && fHigh.isDone(), Duration.ofMillis(10), 100);
+        RecordResult rHigh = fHigh.join();
+        assertThat(rHigh.attempts()).extracting(Attempt::errorCode).containsExactly("Wrong Shard", null);
+        assertThat(rHigh.shardId()).isEqualTo(Shards.id(1));
+        RecordResult rLow = fLow.join();
+        assertThat(rLow.attempts()).extracting(Attempt::errorCode).containsExactly("Wrong Shard", null);
+        assertThat(rLow.shardId()).isEqualTo(Shards.id(0));
+        assertThat(engine.outstandingRecords()).isZero();
+    }
+
     // ------------------------------------------------------------------ retries and expiry
 
     @Test

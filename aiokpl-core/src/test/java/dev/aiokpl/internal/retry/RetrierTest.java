@@ -109,7 +109,8 @@ class RetrierTest {
         }
         assertThat(r1.waitStartNanos).isEqualTo(end);
         assertThat(outcomes.staleEvidence).isEmpty();
-        assertThat(outcomes.shardLookups).isZero();
+        assertThat(outcomes.shardLookups).as("an aggregate's range is checked even on its predicted shard")
+                .isEqualTo(1);
     }
 
     @Test
@@ -161,6 +162,36 @@ class RetrierTest {
             assertThat(d.notBeforeNanos()).as("no backoff: the map reload is the remedy").isEqualTo(end);
         }
         assertThat(outcomes.staleEvidence).containsExactly(start);
+    }
+
+    @Test
+    void anAggregateOnItsPredictedShardIsCheckedAgainstTheShardsCurrentRange() {
+        // The stream was deleted and re-created under the same name: "low" is back with another range,
+        // and the aggregate was built on the old one. KCL would drop it whole.
+        PendingRecord inRange = low(1);
+        PendingRecord outOfRange = high(1);
+        retrier(false).onResponse(batch(kr("low", inRange, outOfRange)), start, end, response(ok("low", "5")), null);
+
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry");
+        for (Decision d : outcomes.decisions) {
+            assertThat(d.attempt().errorCode()).isEqualTo(Retrier.WRONG_SHARD);
+            assertThat(d.attempt().errorMessage()).contains("low");
+            assertThat(d.notBeforeNanos()).isEqualTo(end);
+        }
+        assertThat(outcomes.staleEvidence).containsExactly(start);
+    }
+
+    @Test
+    void resourceNotFoundReportsTheMapStale() {
+        retrier(false).onResponse(batch(kr("low", low(1))), start, end, null,
+                ScriptedKinesisClient.resourceNotFound("Stream orders under account 1 not found."));
+        assertThat(outcomes.kinds()).containsExactly("failed");
+        assertThat(outcomes.staleEvidence).containsExactly(start);
+
+        retrier(false).onResponse(batch(kr("low", low(2))), start, end,
+                response(error("ResourceNotFoundException", "gone")), null);
+        assertThat(outcomes.kinds()).containsExactly("failed", "failed");
+        assertThat(outcomes.staleEvidence).containsExactly(start, start);
     }
 
     @Test

@@ -314,6 +314,20 @@ class ShardMapTest {
         assertThat(client.listShardsRequests()).hasSize(requests + 1);
     }
 
+    @Test
+    void evidenceDoesNotBypassTheBackoffAfterAFailedLoad() {
+        // Every PutRecords to a deleted stream answers ResourceNotFoundException and reports the map
+        // stale: that must not turn into one ListShards per request.
+        ShardMap m = afterAFailedFirstLoad("ResourceNotFoundException", "no such stream");
+        int requests = client.listShardsRequests().size();
+        ticker.advance(Duration.ofMillis(10));
+        assertThat(m.invalidate(ticker.read())).isFalse();
+        assertThat(m.invalidate(ticker.read())).isFalse();
+        assertThat(client.listShardsRequests()).as("the backoff decides when to look again").hasSize(requests);
+        m.tick(ticker.advance(Duration.ofSeconds(1)), true);
+        assertThat(client.listShardsRequests()).hasSize(requests + 1);
+    }
+
     private ShardMap afterAFailedFirstLoad(String code, String message) {
         client.holdListShards(true);
         ShardMap m = map();
