@@ -110,6 +110,14 @@ public final class ShardMap {
         return version;
     }
 
+    /**
+     * When the ListShards that produced the current map started (ticker nanos), or
+     * {@code Long.MIN_VALUE} before the first load: the map reflects no change made after this time.
+     */
+    public long mapTimeNanos() {
+        return mapTimeNanos;
+    }
+
     /** Whether a ListShards load is in flight. */
     public boolean loading() {
         return loading;

@@ -416,6 +416,59 @@ class EngineTest {
         assertThat(engine.outstandingBytes()).isZero();
     }
 
+    @Test
+    void aDeferredAggregateWaitsForAMapLoadedAfterItsRequestStartedNotJustANewerVersion() {
+        engine(Config.builder().shardMapRefreshInterval(Duration.ofSeconds(1))
+                .recordMaxBufferedTime(Duration.ofSeconds(2)));
+        CompletableFuture<RecordResult> f1 = put("k1", "1");
+        CompletableFuture<RecordResult> f2 = put("k2", "2");
+        engine.runOnce();
+        engine.runOnce();
+        assertThat(engine.shardMap(STREAM).state()).isEqualTo(ShardMap.State.READY);
+
+        // t1: the periodic refresh starts; its listing is read before the split below
+        CompletableFuture<software.amazon.awssdk.services.kinesis.model.ListShardsResponse> refresh =
+                new CompletableFuture<>();
+        client.nextListShards(request -> refresh);
+        ticker.advance(Duration.ofSeconds(1));
+        engine.runOnce();
+        assertThat(engine.shardMap(STREAM).loading()).isTrue();
+
+        // t2 > t1: the aggregate goes out, predicted on shard 0
+        client.holdPutRecords(true);
+        ticker.advance(Duration.ofSeconds(1));
+        engine.runOnce();
+        assertThat(client.heldPutRecords()).hasSize(1);
+
+        // shard 0 splits; the aggregate lands on child shard 1, which no map knows yet
+        List<Shard> split = new ArrayList<>(Shards.even(2, 1));
+        split.add(Shards.closed(Shards.id(0), BigInteger.ZERO, Shards.TWO_128.subtract(BigInteger.ONE)));
+        client.shards(split);
+        client.holdPutRecords(false);
+        client.releasePutRecords();
+        engine.runOnce();
+        assertThat(f1).as("deferred until the map knows shard 1").isNotDone();
+
+        // the refresh that started before the request answers: a newer version, but without shard 1
+        client.holdListShards(true); // the reload the evidence asked for, started once the refresh is in
+        refresh.complete(software.amazon.awssdk.services.kinesis.model.ListShardsResponse.builder()
+                .shards(Shards.even(1)).build());
+        engine.runOnce();
+        ticker.advance(Duration.ofMillis(10));
+        engine.runOnce();
+        assertThat(client.heldListShards()).isEqualTo(1);
+        client.holdListShards(false);
+        client.releaseListShards();
+        runUntil(() -> f1.isDone() && f2.isDone(), Duration.ofMillis(100), 100);
+
+        for (RecordResult r : List.of(f1.join(), f2.join())) {
+            assertThat(r.attempts()).as("a success on the child, not a Wrong Shard retry").hasSize(1);
+            assertThat(r.shardId()).isEqualTo(Shards.id(1));
+        }
+        assertThat(client.putRecordsRequests()).as("no duplicate in the stream").hasSize(1);
+        assertThat(engine.outstandingRecords()).isZero();
+    }
+
     // ------------------------------------------------------------------ flush
 
     @Test

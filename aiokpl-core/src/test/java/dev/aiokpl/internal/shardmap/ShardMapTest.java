@@ -171,6 +171,7 @@ class ShardMapTest {
         assertThat(m.version()).isEqualTo(2);
 
         long secondMapStart = ticker.read();
+        assertThat(m.mapTimeNanos()).as("the start of the load that produced the map").isEqualTo(secondMapStart);
         assertThat(m.invalidate(mapStart + 1)).as("now older than the reloaded map").isFalse();
         assertThat(m.invalidate(secondMapStart)).isTrue();
     }
