@@ -6,6 +6,7 @@ import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.sender.ErrorClassifier;
+import dev.aiokpl.internal.sender.ErrorClassifier.Kind;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +34,12 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  *   <li>success on a shard the map does not know → deferred until the map reloads;</li>
  *   <li>{@code ProvisionedThroughputExceededException} → the shard is slowed down and the records retry
  *       after a jittered backoff, or fail at once with {@code failIfThrottled};</li>
- *   <li>non-retryable codes (ResourceNotFound, AccessDenied, Validation, KMS*, credentials) → fail; a
- *       ResourceNotFound also reports the shard map stale;</li>
+ *   <li>non-retryable codes (ResourceNotFound, AccessDenied, Validation, KMS*, no credentials at all, a
+ *       bad signature) → fail; a ResourceNotFound also reports the shard map stale;</li>
+ *   <li>clock skew (see {@link ErrorClassifier} for the evidence) → retry at once, the transport having
+ *       corrected its signing clock from the answer; with backoff if the record was skewed before;</li>
+ *   <li>an expired session token or a transient credentials-fetch failure → retry with backoff until
+ *       {@code recordTtl}, with a rate-limited WARN;</li>
  *   <li>a success entry without a shard id or a sequence number → retry as {@code MalformedResponse};</li>
  *   <li>anything else (5xx, InternalFailure, timeouts, resets, a response whose size does not match) → retry.</li>
  * </ul>
@@ -56,6 +61,7 @@ public final class Retrier {
     public static final String INTERNAL_ERROR = "ProducerInternalError";
 
     private static final String RESOURCE_NOT_FOUND = "ResourceNotFoundException";
+    static final long CREDENTIALS_WARN_INTERVAL_NANOS = 30_000_000_000L;
 
     /** What the retrier decides; implemented by the pipeline. */
     public interface Outcomes {
@@ -88,6 +94,9 @@ public final class Retrier {
     private final Backoff backoff;
     private final TimeBase time;
     private final Outcomes outcomes;
+    private long nextCredentialsWarnNanos = Long.MIN_VALUE;
+    private long credentialsFailuresNotLogged;
+    private int credentialsWarnings;
 
     public Retrier(boolean failIfThrottled, Backoff backoff, TimeBase time, Outcomes outcomes) {
         this.failIfThrottled = failIfThrottled;
@@ -105,10 +114,11 @@ public final class Retrier {
     public void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
         List<KinesisRecord> records = batch.records();
         if (error != null) {
+            Kind kind = ErrorClassifier.classify(error);
             String code = ErrorClassifier.code(error);
             String message = ErrorClassifier.message(error);
             for (int i = 0; i < records.size(); i++) {
-                decideGuarded(records.get(i), null, code, message, startNanos, endNanos);
+                decideGuarded(records.get(i), null, kind, code, message, startNanos, endNanos);
             }
             return;
         }
@@ -116,21 +126,21 @@ public final class Retrier {
         if (entries.size() != records.size()) {
             String message = "PutRecords answered " + entries.size() + " records for a request of " + records.size();
             for (int i = 0; i < records.size(); i++) {
-                decideGuarded(records.get(i), null, COUNT_MISMATCH, message, startNanos, endNanos);
+                decideGuarded(records.get(i), null, Kind.RETRYABLE, COUNT_MISMATCH, message, startNanos, endNanos);
             }
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
-            decideGuarded(records.get(i), entries.get(i), null, null, startNanos, endNanos);
+            decideGuarded(records.get(i), entries.get(i), null, null, null, startNanos, endNanos);
         }
     }
 
     /** Decides one Kinesis record from its entry, or from a request-wide error {@code code}; never throws. */
-    private void decideGuarded(KinesisRecord kr, PutRecordsResultEntry e, String code, String message,
+    private void decideGuarded(KinesisRecord kr, PutRecordsResultEntry e, Kind kind, String code, String message,
             long startNanos, long endNanos) {
         try {
             if (e == null) {
-                onError(kr, code, message, startNanos, endNanos);
+                onError(kr, kind, code, message, startNanos, endNanos);
             } else {
                 decide(kr, e, startNanos, endNanos);
             }
@@ -141,7 +151,8 @@ public final class Retrier {
 
     private void decide(KinesisRecord kr, PutRecordsResultEntry e, long startNanos, long endNanos) {
         if (e.errorCode() != null) {
-            onError(kr, e.errorCode(), e.errorMessage(), startNanos, endNanos);
+            onError(kr, ErrorClassifier.classify(e.errorCode(), e.errorMessage()), e.errorCode(), e.errorMessage(),
+                    startNanos, endNanos);
             return;
         }
         boolean noShard = isBlank(e.shardId());
@@ -262,12 +273,12 @@ public final class Retrier {
         }
     }
 
-    private void onError(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
+    private void onError(KinesisRecord kr, Kind kind, String code, String message, long startNanos, long endNanos) {
         if (RESOURCE_NOT_FOUND.equals(code)) {
             // The stream is gone, or was re-created: the next records must not be predicted on its old shards.
             outcomes.shardMapStale(kr.stream(), startNanos);
         }
-        switch (ErrorClassifier.classify(code)) {
+        switch (kind) {
             case THROTTLED -> {
                 outcomes.throttled(kr.stream(), kr.predictedShard(), endNanos);
                 if (failIfThrottled) {
@@ -277,8 +288,37 @@ public final class Retrier {
                 }
             }
             case NON_RETRYABLE -> failAll(kr, code, message, startNanos, endNanos);
+            case CLOCK_SKEW -> forEachFailure(kr, code, message, startNanos, endNanos, (r, a) -> {
+                // The transport corrected its signing clock from this answer: retry at once, as the SDK
+                // does; but back off if the record was skewed before, so a clock that cannot be fixed
+                // (no Date in the answers) does not spin.
+                Attempt last = r.lastFailure();
+                boolean skewedBefore = last != null && ErrorClassifier.isClockSkewCode(last.errorCode());
+                outcomes.retry(r, a, endNanos + (skewedBefore ? backoff.delayNanos(r.attemptCount() + 1) : 0));
+            });
+            case CREDENTIALS_RETRYABLE -> {
+                warnCredentials(kr.stream(), code, message, endNanos);
+                retryAll(kr, code, message, startNanos, endNanos, true);
+            }
             case RETRYABLE -> retryAll(kr, code, message, startNanos, endNanos, true);
         }
+    }
+
+    /**
+     * One WARN per {@link #CREDENTIALS_WARN_INTERVAL_NANOS} however many records fail for their
+     * credentials (a token expiring fails every record in flight), with the count of those not logged.
+     */
+    private void warnCredentials(String stream, String code, String message, long nowNanos) {
+        if (nowNanos < nextCredentialsWarnNanos) {
+            credentialsFailuresNotLogged++;
+            return;
+        }
+        LOG.warn("Records of stream {} were refused for their credentials ({}: {}); retrying them until recordTtl "
+                + "while the credentials provider refreshes ({} more such failures since the last warning)", stream,
+                code, message, credentialsFailuresNotLogged);
+        credentialsWarnings++;
+        credentialsFailuresNotLogged = 0;
+        nextCredentialsWarnNanos = nowNanos + CREDENTIALS_WARN_INTERVAL_NANOS;
     }
 
     private void failAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
@@ -306,6 +346,11 @@ public final class Retrier {
             r.waitStartNanos = endNanos;
             then.accept(r, a);
         }
+    }
+
+    /** How many credentials WARN lines were logged (for tests). */
+    int credentialsWarnings() {
+        return credentialsWarnings;
     }
 
     /** The jittered delay used for a retry after {@code failedAttempts} failures (for tests and docs). */

@@ -262,7 +262,7 @@ public final class ShardMap {
             String code = ErrorClassifier.code(cause);
             String previous = lastError;
             lastError = code + ": " + ErrorClassifier.message(cause);
-            lastErrorPermanent = ErrorClassifier.classify(code) == ErrorClassifier.Kind.NON_RETRYABLE;
+            lastErrorPermanent = ErrorClassifier.classify(cause) == ErrorClassifier.Kind.NON_RETRYABLE;
             failures++;
             if (state == State.UPDATING) {
                 state = State.INVALID;

@@ -281,7 +281,7 @@ class RetrierTest {
             "InvalidArgumentException", "KMSAccessDeniedException", "KMSDisabledException", "KMSNotFoundException",
             "KMSInvalidStateException", "KMSOptInRequired", "UnrecognizedClientException",
             "InvalidSignatureException", "IncompleteSignature", "MissingAuthenticationToken", "InvalidClientTokenId",
-            "SignatureDoesNotMatch", "ExpiredTokenException", "AuthFailure"})
+            "SignatureDoesNotMatch", "AuthFailure"})
     void aNonRetryableEntryErrorFailsAtOnce(String code) {
         PendingRecord r1 = low(1);
         PendingRecord r2 = low(2);
@@ -305,6 +305,9 @@ class RetrierTest {
                         "KMSDisabledException", "key disabled (HTTP 400)"),
                 Arguments.of(ScriptedKinesisClient.serviceError("UnrecognizedClientException", "bad token", 400),
                         "UnrecognizedClientException", "bad token (HTTP 400)"),
+                Arguments.of(ScriptedKinesisClient.serviceError("InvalidSignatureException", "The request signature we "
+                        + "calculated does not match the signature you provided.", 400), "InvalidSignatureException",
+                        "The request signature we calculated does not match the signature you provided. (HTTP 400)"),
                 Arguments.of(ScriptedKinesisClient.clientError(
                         "Unable to load credentials from any of the providers in the chain"),
                         "CredentialsError", "Unable to load credentials from any of the providers in the chain"));
@@ -321,6 +324,57 @@ class RetrierTest {
             assertThat(d.attempt().errorCode()).isEqualTo(code);
             assertThat(d.attempt().errorMessage()).isEqualTo(message);
         }
+    }
+
+    // ------------------------------------------------------------------ clock skew and credentials
+
+    @Test
+    void aClockSkewErrorRetriesPromptlyOnceThenWithBackoff() {
+        PendingRecord r1 = low(1);
+        PendingRecord r2 = high(1);
+        Throwable expired = ScriptedKinesisClient.serviceError("InvalidSignatureException", "Signature expired: "
+                + "20300101T000000Z is now earlier than 20300101T000100Z (20300101T000600Z - 5 min.)", 400);
+        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, expired);
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry");
+        for (Decision d : outcomes.decisions) {
+            assertThat(d.attempt().errorCode()).isEqualTo("InvalidSignatureException");
+            assertThat(d.notBeforeNanos()).as("the signing clock is corrected: retry at once").isEqualTo(end);
+        }
+
+        retrier(false).onResponse(batch(kr("low", r1)), start, end, null,
+                ScriptedKinesisClient.serviceError("RequestExpired", "Request has expired.", 400));
+        assertThat(outcomes.decisions.get(2).notBeforeNanos()).as("skewed again: the correction did not help")
+                .isEqualTo(end + 150 * MS);
+    }
+
+    @Test
+    void anExpiredTokenRetriesWithBackoffAndOneRateLimitedWarning() {
+        Retrier retrier = retrier(false);
+        List<KinesisRecord> krs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            krs.add(kr("low", low(i)));
+        }
+        PutRecordsResultEntry[] expired = new PutRecordsResultEntry[50];
+        java.util.Arrays.fill(expired, error("ExpiredTokenException", "The security token included in the request "
+                + "is expired"));
+        retrier.onResponse(batch(krs.toArray(new KinesisRecord[0])), start, end, response(expired), null);
+        assertThat(outcomes.kinds()).hasSize(50).containsOnly("retry");
+        assertThat(outcomes.decisions).allSatisfy(d -> {
+            assertThat(d.attempt().errorCode()).isEqualTo("ExpiredTokenException");
+            assertThat(d.notBeforeNanos()).isEqualTo(end + 75 * MS);
+        });
+        assertThat(retrier.credentialsWarnings()).as("one line, not one per record").isEqualTo(1);
+
+        long later = end + Duration.ofSeconds(5).toNanos();
+        retrier.onResponse(batch(kr("low", low(99))), later, later, null,
+                ScriptedKinesisClient.clientError("Failed to load credentials from IMDS."));
+        assertThat(outcomes.decisions.get(50).kind()).isEqualTo("retry");
+        assertThat(outcomes.decisions.get(50).attempt().errorCode()).isEqualTo(ErrorClassifier.CREDENTIALS_FETCH_FAILED);
+        assertThat(retrier.credentialsWarnings()).isEqualTo(1);
+
+        long muchLater = end + Duration.ofSeconds(31).toNanos();
+        retrier.onResponse(batch(kr("low", low(100))), muchLater, muchLater, response(expired[0]), null);
+        assertThat(retrier.credentialsWarnings()).isEqualTo(2);
     }
 
     // ------------------------------------------------------------------ retryable
