@@ -63,7 +63,7 @@ public final class ErrorClassifier {
     private static final Set<String> POSSIBLE_CLOCK_SKEW_CODES = Set.of(
             "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure");
     private static final Set<String> CREDENTIALS_RETRYABLE_CODES = Set.of(
-            "ExpiredTokenException", "ExpiredToken", "RequestExpiredToken", CREDENTIALS_FETCH_FAILED);
+            "ExpiredTokenException", "ExpiredToken", CREDENTIALS_FETCH_FAILED);
 
     private ErrorClassifier() {
     }
