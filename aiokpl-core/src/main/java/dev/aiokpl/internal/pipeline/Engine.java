@@ -645,8 +645,7 @@ public final class Engine implements Retrier.Outcomes {
         for (PendingRecord r : kr.records()) {
             giveUp = Math.min(giveUp, r.arrivalNanos + ttlNanos); // never wait past a record's TTL
         }
-        sp.deferred.add(new StreamPipeline.Deferred(kr, shardId, sequenceNumber, startNanos, endNanos,
-                sp.shardMap.version(), giveUp));
+        sp.deferred.add(new StreamPipeline.Deferred(kr, shardId, sequenceNumber, startNanos, endNanos, giveUp));
     }
 
     @Override

@@ -23,9 +23,12 @@ import java.util.function.Consumer;
  */
 final class StreamPipeline {
 
-    /** A success on a shard the map did not know, waiting for the map to reload. */
+    /**
+     * A success on a shard the map did not know, waiting for a map whose ListShards started at or after
+     * {@code startNanos} (the PutRecords request's start), or for {@code giveUpNanos}.
+     */
     record Deferred(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos,
-            long mapVersion, long giveUpNanos) {
+            long giveUpNanos) {
     }
 
     static final long DEFERRED_GIVE_UP_NANOS = 10_000_000_000L;
@@ -152,6 +155,12 @@ final class StreamPipeline {
         }
     }
 
+    /**
+     * Classifies the deferred records again once the map can know their shard: a map is newer evidence
+     * only if its ListShards started at or after the PutRecords request. A newer version is not enough:
+     * a load that started before the request may finish after it, without the child shard the record
+     * landed on, and retrying the record as Wrong Shard would put a duplicate in the stream.
+     */
     private void resolveDeferred() {
         if (deferred.isEmpty()) {
             return;
@@ -159,7 +168,7 @@ final class StreamPipeline {
         boolean ready = shardMap.state() == ShardMap.State.READY;
         for (int i = deferred.size() - 1; i >= 0; i--) {
             Deferred d = deferred.get(i);
-            boolean reloaded = ready && shardMap.version() > d.mapVersion();
+            boolean reloaded = ready && shardMap.mapTimeNanos() >= d.startNanos();
             if (reloaded || now >= d.giveUpNanos()) {
                 deferred.remove(i);
                 engine.resolveDeferred(d, shardMap.shard(d.shardId()));

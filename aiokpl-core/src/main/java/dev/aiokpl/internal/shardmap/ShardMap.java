@@ -110,6 +110,14 @@ public final class ShardMap {
         return version;
     }
 
+    /**
+     * When the ListShards that produced the current map started (ticker nanos), or
+     * {@code Long.MIN_VALUE} before the first load: the map reflects no change made after this time.
+     */
+    public long mapTimeNanos() {
+        return mapTimeNanos;
+    }
+
     /** Whether a ListShards load is in flight. */
     public boolean loading() {
         return loading;
@@ -157,13 +165,19 @@ public final class ShardMap {
     }
 
     /**
-     * Reports evidence that the map is wrong (a record landed on an unexpected shard). Reloads only if
-     * the evidence (the start time of the request that produced it) is newer than the map.
+     * Reports evidence that the map is wrong (a record landed on an unexpected shard, the stream was not
+     * found). Reloads only if the evidence (the start time of the request that produced it) is newer
+     * than the map, and not while a failed load backs off.
      *
      * @return whether a reload was started or queued
      */
     public boolean invalidate(long evidenceNanos) {
         if (evidenceNanos < mapTimeNanos) {
+            return false;
+        }
+        if (!loading && state != State.READY && lastError != null) {
+            // No usable map and the last load failed: a reload is already due after the backoff, and
+            // evidence (say a ResourceNotFoundException per request to a deleted stream) must not hasten it.
             return false;
         }
         if (loading) {
@@ -248,7 +262,7 @@ public final class ShardMap {
             String code = ErrorClassifier.code(cause);
             String previous = lastError;
             lastError = code + ": " + ErrorClassifier.message(cause);
-            lastErrorPermanent = ErrorClassifier.classify(code) == ErrorClassifier.Kind.NON_RETRYABLE;
+            lastErrorPermanent = ErrorClassifier.classify(cause) == ErrorClassifier.Kind.NON_RETRYABLE;
             failures++;
             if (state == State.UPDATING) {
                 state = State.INVALID;

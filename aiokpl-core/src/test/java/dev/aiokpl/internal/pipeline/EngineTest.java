@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -208,6 +210,38 @@ class EngineTest {
         assertThat(client.listShardsRequests()).as("the map was reloaded once").hasSize(2);
     }
 
+    @Test
+    void anAggregateBuiltOnTheRangesOfAStreamSinceReCreatedIsRetriedAsWrongShardNotReportedPut() {
+        engine(Config.builder().shardMapRefreshInterval(Duration.ofSeconds(1)));
+        String high = Shards.TWO_128.subtract(BigInteger.TWO).toString();
+        CompletableFuture<RecordResult> fLow = put("low", "1");
+        CompletableFuture<RecordResult> fHigh = put("high", high);
+        engine.runOnce();
+        engine.runOnce();
+        client.holdPutRecords(true);
+        ticker.advance(Duration.ofMillis(100));
+        engine.runOnce();
+        assertThat(client.heldPutRecords()).as("one aggregate predicted on the only shard").hasSize(1);
+
+        // the stream is deleted and re-created with two shards; shardId-000000000000 comes back with half the range
+        client.shards(Shards.even(2));
+        ticker.advance(Duration.ofSeconds(1));
+        engine.runOnce(); // the periodic refresh
+        engine.runOnce();
+        assertThat(engine.shardMap(STREAM).predict(HashKey.MAX)).isEqualTo(Shards.id(1));
+        client.holdPutRecords(false);
+        client.releasePutRecords(); // lands on its predicted id, shardId-000000000000
+
+        runUntil(() -> fLow.isDone() && fHigh.isDone(), Duration.ofMillis(10), 100);
+        RecordResult rHigh = fHigh.join();
+        assertThat(rHigh.attempts()).extracting(Attempt::errorCode).containsExactly("Wrong Shard", null);
+        assertThat(rHigh.shardId()).isEqualTo(Shards.id(1));
+        RecordResult rLow = fLow.join();
+        assertThat(rLow.attempts()).extracting(Attempt::errorCode).containsExactly("Wrong Shard", null);
+        assertThat(rLow.shardId()).isEqualTo(Shards.id(0));
+        assertThat(engine.outstandingRecords()).isZero();
+    }
+
     // ------------------------------------------------------------------ retries and expiry
 
     @Test
@@ -371,6 +405,94 @@ class EngineTest {
             assertThat(last.errorCode()).isEqualTo("Closed");
             assertThat(last.errorMessage()).contains("written to shard " + Shards.id(1)).contains("sequence number");
         }
+    }
+
+    @Test
+    void aSuccessEntryWithoutShardIdOrSequenceNumberIsRetriedAndNoRecordOfTheBatchIsStranded() {
+        // An emulator, a proxy or a truncated body can answer a "success" that names no shard or no
+        // sequence number: the record must be retried, and the records after it still decided.
+        client.nextPutRecords(request -> {
+            List<PutRecordsResultEntry> entries = new ArrayList<>(client.route(request).records());
+            entries.set(1, entries.get(1).toBuilder().sequenceNumber(null).build());
+            entries.set(2, entries.get(2).toBuilder().shardId(" ").build());
+            return CompletableFuture.completedFuture(PutRecordsResponse.builder().records(entries)
+                    .failedRecordCount(0).build());
+        });
+        engine(Config.builder().aggregationEnabled(false));
+        List<CompletableFuture<RecordResult>> futures = List.of(put("m0"), put("m1"), put("m2"), put("m3"));
+
+        runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), Duration.ofMillis(10), 100);
+
+        List<RecordResult> results = futures.stream().map(CompletableFuture::join).toList();
+        assertThat(results).allSatisfy(r -> assertThat(r.successful()).isTrue());
+        // the request's entries 1 and 2 were malformed; entries 0 and 3 (after them) succeeded at once
+        List<String> sent = partitionKeys(client.putRecordsRequests().get(0));
+        assertThat(sent).hasSize(4);
+        RecordResult[] byEntry = new RecordResult[4];
+        for (int i = 0; i < 4; i++) {
+            byEntry[i] = results.get(List.of("m0", "m1", "m2", "m3").indexOf(sent.get(i)));
+        }
+        assertThat(byEntry[0].attempts()).hasSize(1);
+        assertThat(byEntry[3].attempts()).as("decided although an earlier entry was malformed").hasSize(1);
+        assertThat(byEntry[1].attempts()).extracting(Attempt::errorCode).containsExactly("MalformedResponse", null);
+        assertThat(byEntry[1].attempts().get(0).errorMessage()).contains("without SequenceNumber");
+        assertThat(byEntry[2].attempts()).extracting(Attempt::errorCode).containsExactly("MalformedResponse", null);
+        assertThat(byEntry[2].attempts().get(0).errorMessage()).contains("without ShardId");
+        assertThat(engine.outstandingRecords()).isZero();
+        assertThat(engine.outstandingBytes()).isZero();
+    }
+
+    @Test
+    void aDeferredAggregateWaitsForAMapLoadedAfterItsRequestStartedNotJustANewerVersion() {
+        engine(Config.builder().shardMapRefreshInterval(Duration.ofSeconds(1))
+                .recordMaxBufferedTime(Duration.ofSeconds(2)));
+        CompletableFuture<RecordResult> f1 = put("k1", "1");
+        CompletableFuture<RecordResult> f2 = put("k2", "2");
+        engine.runOnce();
+        engine.runOnce();
+        assertThat(engine.shardMap(STREAM).state()).isEqualTo(ShardMap.State.READY);
+
+        // t1: the periodic refresh starts; its listing is read before the split below
+        CompletableFuture<software.amazon.awssdk.services.kinesis.model.ListShardsResponse> refresh =
+                new CompletableFuture<>();
+        client.nextListShards(request -> refresh);
+        ticker.advance(Duration.ofSeconds(1));
+        engine.runOnce();
+        assertThat(engine.shardMap(STREAM).loading()).isTrue();
+
+        // t2 > t1: the aggregate goes out, predicted on shard 0
+        client.holdPutRecords(true);
+        ticker.advance(Duration.ofSeconds(1));
+        engine.runOnce();
+        assertThat(client.heldPutRecords()).hasSize(1);
+
+        // shard 0 splits; the aggregate lands on child shard 1, which no map knows yet
+        List<Shard> split = new ArrayList<>(Shards.even(2, 1));
+        split.add(Shards.closed(Shards.id(0), BigInteger.ZERO, Shards.TWO_128.subtract(BigInteger.ONE)));
+        client.shards(split);
+        client.holdPutRecords(false);
+        client.releasePutRecords();
+        engine.runOnce();
+        assertThat(f1).as("deferred until the map knows shard 1").isNotDone();
+
+        // the refresh that started before the request answers: a newer version, but without shard 1
+        client.holdListShards(true); // the reload the evidence asked for, started once the refresh is in
+        refresh.complete(software.amazon.awssdk.services.kinesis.model.ListShardsResponse.builder()
+                .shards(Shards.even(1)).build());
+        engine.runOnce();
+        ticker.advance(Duration.ofMillis(10));
+        engine.runOnce();
+        assertThat(client.heldListShards()).isEqualTo(1);
+        client.holdListShards(false);
+        client.releaseListShards();
+        runUntil(() -> f1.isDone() && f2.isDone(), Duration.ofMillis(100), 100);
+
+        for (RecordResult r : List.of(f1.join(), f2.join())) {
+            assertThat(r.attempts()).as("a success on the child, not a Wrong Shard retry").hasSize(1);
+            assertThat(r.shardId()).isEqualTo(Shards.id(1));
+        }
+        assertThat(client.putRecordsRequests()).as("no duplicate in the stream").hasSize(1);
+        assertThat(engine.outstandingRecords()).isZero();
     }
 
     // ------------------------------------------------------------------ flush

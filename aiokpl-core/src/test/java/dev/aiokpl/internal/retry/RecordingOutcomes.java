@@ -24,6 +24,9 @@ final class RecordingOutcomes implements Retrier.Outcomes {
     final List<Unknown> unknown = new ArrayList<>();
     final Map<String, ShardRange> shards = new HashMap<>();
     int shardLookups;
+    /** When set, {@link #succeeded} throws this for {@link #explodeOn} (an internal error mid-batch). */
+    RuntimeException explosion;
+    PendingRecord explodeOn;
 
     RecordingOutcomes knows(ShardRange... ranges) {
         for (ShardRange r : ranges) {
@@ -34,6 +37,9 @@ final class RecordingOutcomes implements Retrier.Outcomes {
 
     @Override
     public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
+        if (explosion != null && r == explodeOn) {
+            throw explosion;
+        }
         Attempt attempt = Attempt.success(request.startedAt(), request.endedAt(), delayNanos, request.shardId(),
                 request.sequenceNumber());
         decisions.add(new Decision("succeeded", r, attempt, 0));

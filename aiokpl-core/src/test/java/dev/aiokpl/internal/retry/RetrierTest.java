@@ -109,7 +109,8 @@ class RetrierTest {
         }
         assertThat(r1.waitStartNanos).isEqualTo(end);
         assertThat(outcomes.staleEvidence).isEmpty();
-        assertThat(outcomes.shardLookups).isZero();
+        assertThat(outcomes.shardLookups).as("an aggregate's range is checked even on its predicted shard")
+                .isEqualTo(1);
     }
 
     @Test
@@ -161,6 +162,36 @@ class RetrierTest {
             assertThat(d.notBeforeNanos()).as("no backoff: the map reload is the remedy").isEqualTo(end);
         }
         assertThat(outcomes.staleEvidence).containsExactly(start);
+    }
+
+    @Test
+    void anAggregateOnItsPredictedShardIsCheckedAgainstTheShardsCurrentRange() {
+        // The stream was deleted and re-created under the same name: "low" is back with another range,
+        // and the aggregate was built on the old one. KCL would drop it whole.
+        PendingRecord inRange = low(1);
+        PendingRecord outOfRange = high(1);
+        retrier(false).onResponse(batch(kr("low", inRange, outOfRange)), start, end, response(ok("low", "5")), null);
+
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry");
+        for (Decision d : outcomes.decisions) {
+            assertThat(d.attempt().errorCode()).isEqualTo(Retrier.WRONG_SHARD);
+            assertThat(d.attempt().errorMessage()).contains("low");
+            assertThat(d.notBeforeNanos()).isEqualTo(end);
+        }
+        assertThat(outcomes.staleEvidence).containsExactly(start);
+    }
+
+    @Test
+    void resourceNotFoundReportsTheMapStale() {
+        retrier(false).onResponse(batch(kr("low", low(1))), start, end, null,
+                ScriptedKinesisClient.resourceNotFound("Stream orders under account 1 not found."));
+        assertThat(outcomes.kinds()).containsExactly("failed");
+        assertThat(outcomes.staleEvidence).containsExactly(start);
+
+        retrier(false).onResponse(batch(kr("low", low(2))), start, end,
+                response(error("ResourceNotFoundException", "gone")), null);
+        assertThat(outcomes.kinds()).containsExactly("failed", "failed");
+        assertThat(outcomes.staleEvidence).containsExactly(start, start);
     }
 
     @Test
@@ -250,7 +281,7 @@ class RetrierTest {
             "InvalidArgumentException", "KMSAccessDeniedException", "KMSDisabledException", "KMSNotFoundException",
             "KMSInvalidStateException", "KMSOptInRequired", "UnrecognizedClientException",
             "InvalidSignatureException", "IncompleteSignature", "MissingAuthenticationToken", "InvalidClientTokenId",
-            "SignatureDoesNotMatch", "ExpiredTokenException", "AuthFailure"})
+            "SignatureDoesNotMatch", "AuthFailure"})
     void aNonRetryableEntryErrorFailsAtOnce(String code) {
         PendingRecord r1 = low(1);
         PendingRecord r2 = low(2);
@@ -274,6 +305,9 @@ class RetrierTest {
                         "KMSDisabledException", "key disabled (HTTP 400)"),
                 Arguments.of(ScriptedKinesisClient.serviceError("UnrecognizedClientException", "bad token", 400),
                         "UnrecognizedClientException", "bad token (HTTP 400)"),
+                Arguments.of(ScriptedKinesisClient.serviceError("InvalidSignatureException", "The request signature we "
+                        + "calculated does not match the signature you provided.", 400), "InvalidSignatureException",
+                        "The request signature we calculated does not match the signature you provided. (HTTP 400)"),
                 Arguments.of(ScriptedKinesisClient.clientError(
                         "Unable to load credentials from any of the providers in the chain"),
                         "CredentialsError", "Unable to load credentials from any of the providers in the chain"));
@@ -290,6 +324,57 @@ class RetrierTest {
             assertThat(d.attempt().errorCode()).isEqualTo(code);
             assertThat(d.attempt().errorMessage()).isEqualTo(message);
         }
+    }
+
+    // ------------------------------------------------------------------ clock skew and credentials
+
+    @Test
+    void aClockSkewErrorRetriesPromptlyOnceThenWithBackoff() {
+        PendingRecord r1 = low(1);
+        PendingRecord r2 = high(1);
+        Throwable expired = ScriptedKinesisClient.serviceError("InvalidSignatureException", "Signature expired: "
+                + "20300101T000000Z is now earlier than 20300101T000100Z (20300101T000600Z - 5 min.)", 400);
+        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, expired);
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry");
+        for (Decision d : outcomes.decisions) {
+            assertThat(d.attempt().errorCode()).isEqualTo("InvalidSignatureException");
+            assertThat(d.notBeforeNanos()).as("the signing clock is corrected: retry at once").isEqualTo(end);
+        }
+
+        retrier(false).onResponse(batch(kr("low", r1)), start, end, null,
+                ScriptedKinesisClient.serviceError("RequestExpired", "Request has expired.", 400));
+        assertThat(outcomes.decisions.get(2).notBeforeNanos()).as("skewed again: the correction did not help")
+                .isEqualTo(end + 150 * MS);
+    }
+
+    @Test
+    void anExpiredTokenRetriesWithBackoffAndOneRateLimitedWarning() {
+        Retrier retrier = retrier(false);
+        List<KinesisRecord> krs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            krs.add(kr("low", low(i)));
+        }
+        PutRecordsResultEntry[] expired = new PutRecordsResultEntry[50];
+        java.util.Arrays.fill(expired, error("ExpiredTokenException", "The security token included in the request "
+                + "is expired"));
+        retrier.onResponse(batch(krs.toArray(new KinesisRecord[0])), start, end, response(expired), null);
+        assertThat(outcomes.kinds()).hasSize(50).containsOnly("retry");
+        assertThat(outcomes.decisions).allSatisfy(d -> {
+            assertThat(d.attempt().errorCode()).isEqualTo("ExpiredTokenException");
+            assertThat(d.notBeforeNanos()).isEqualTo(end + 75 * MS);
+        });
+        assertThat(retrier.credentialsWarnings()).as("one line, not one per record").isEqualTo(1);
+
+        long later = end + Duration.ofSeconds(5).toNanos();
+        retrier.onResponse(batch(kr("low", low(99))), later, later, null,
+                ScriptedKinesisClient.clientError("Failed to load credentials from IMDS."));
+        assertThat(outcomes.decisions.get(50).kind()).isEqualTo("retry");
+        assertThat(outcomes.decisions.get(50).attempt().errorCode()).isEqualTo(ErrorClassifier.CREDENTIALS_FETCH_FAILED);
+        assertThat(retrier.credentialsWarnings()).isEqualTo(1);
+
+        long muchLater = end + Duration.ofSeconds(31).toNanos();
+        retrier.onResponse(batch(kr("low", low(100))), muchLater, muchLater, response(expired[0]), null);
+        assertThat(retrier.credentialsWarnings()).isEqualTo(2);
     }
 
     // ------------------------------------------------------------------ retryable
@@ -372,6 +457,51 @@ class RetrierTest {
         assertThat(outcomes.kinds()).containsExactly("succeeded", "retry", "failed", "retry");
         assertThat(outcomes.decisions).extracting(Decision::record).containsExactly(ok, throttled, denied, internal);
         assertThat(outcomes.throttled).containsExactly(STREAM + "/low@" + end);
+    }
+
+    static Stream<Arguments> malformedSuccesses() {
+        return Stream.of(Arguments.of(null, "5", "ShardId"), Arguments.of("", "5", "ShardId"),
+                Arguments.of("low", null, "SequenceNumber"), Arguments.of("low", " ", "SequenceNumber"),
+                Arguments.of(null, null, "ShardId and SequenceNumber"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedSuccesses")
+    void aSuccessEntryMissingItsShardIdOrSequenceNumberIsRetriedAsMalformedResponse(String shard, String seq,
+            String missing) {
+        PendingRecord r1 = low(1);
+        PendingRecord r2 = low(2);
+        PendingRecord after = high(1);
+        retrier(false).onResponse(batch(kr("low", r1, r2), kr("high", after)), start, end,
+                response(ok(shard, seq), ok("high", "6")), null);
+
+        assertThat(outcomes.kinds()).containsExactly("retry", "retry", "succeeded");
+        for (Decision d : outcomes.decisions.subList(0, 2)) {
+            assertThat(d.attempt().errorCode()).isEqualTo(Retrier.MALFORMED_RESPONSE).isEqualTo("MalformedResponse");
+            assertThat(d.attempt().errorMessage()).contains("without " + missing);
+            assertThat(d.notBeforeNanos()).as("an ordinary retry, with backoff").isEqualTo(end + 75 * MS);
+        }
+        assertThat(outcomes.staleEvidence).isEmpty();
+    }
+
+    @Test
+    void anExceptionHandlingOneKinesisRecordDoesNotStrandTheRestOfTheBatch() {
+        PendingRecord before = low(1);
+        PendingRecord exploding = low(2);
+        PendingRecord sameAggregate = low(3);
+        PendingRecord after = high(1);
+        outcomes.explosion = new IllegalStateException("boom");
+        outcomes.explodeOn = exploding;
+        retrier(false).onResponse(batch(kr("low", before), kr("low", exploding, sameAggregate), kr("high", after)),
+                start, end, response(ok("low", "1"), ok("low", "2"), ok("high", "3")), null);
+
+        assertThat(outcomes.decisions).extracting(Decision::record)
+                .containsExactly(before, exploding, sameAggregate, after);
+        assertThat(outcomes.kinds()).containsExactly("succeeded", "retry", "retry", "succeeded");
+        for (Decision d : outcomes.decisions.subList(1, 3)) {
+            assertThat(d.attempt().errorCode()).isEqualTo(Retrier.INTERNAL_ERROR);
+            assertThat(d.attempt().errorMessage()).contains("IllegalStateException").contains("boom");
+        }
     }
 
     @Test

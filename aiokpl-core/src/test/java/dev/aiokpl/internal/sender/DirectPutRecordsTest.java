@@ -3,8 +3,17 @@ package dev.aiokpl.internal.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.aiokpl.Attempt;
+import dev.aiokpl.Config;
+import dev.aiokpl.RecordResult;
+import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.hash.HashKey;
+import dev.aiokpl.internal.metrics.MetricsRecorder;
+import dev.aiokpl.internal.pipeline.Engine;
 import dev.aiokpl.internal.record.KinesisRecord;
+import dev.aiokpl.internal.testing.ManualTicker;
+import dev.aiokpl.internal.testing.ScriptedKinesisClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -265,6 +274,45 @@ class DirectPutRecordsTest {
         Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
                 .parse(http.sent.get(1).header("X-Amz-Date"), Instant::from);
         assertThat(Duration.between(signedAt, serverNow).abs()).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aRecordWhoseRequestWasRejectedForClockSkewSucceedsOnItsRetrySignedWithTheCorrectedClock() {
+        // Kinesis' clock is an hour ahead of ours: it refuses what we sign until we sign on its time.
+        Instant serverNow = Instant.now().plus(Duration.ofHours(1));
+        String serverDate = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(serverNow, ZoneOffset.UTC));
+        DateTimeFormatter amzDate = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+        RecordingHttpClient http = new RecordingHttpClient(s -> {
+            Instant signedAt = amzDate.parse(s.header("X-Amz-Date"), Instant::from);
+            if (Duration.between(signedAt, serverNow).abs().compareTo(Duration.ofMinutes(5)) > 0) {
+                return new RecordingHttpClient.Answer(SdkHttpResponse.builder().statusCode(400)
+                        .putHeader("Content-Type", JSON).putHeader("Date", serverDate).build(),
+                        json("{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature expired: "
+                                + s.header("X-Amz-Date") + " is now earlier than " + amzDate.format(serverNow)
+                                + " (" + amzDate.format(serverNow.minus(Duration.ofMinutes(5))) + " - 5 min.)\"}"),
+                        null);
+            }
+            return RecordingHttpClient.Answer.of(200, JSON, json("{\"FailedRecordCount\":0,\"Records\":["
+                    + "{\"SequenceNumber\":\"4961\",\"ShardId\":\"shardId-000000000000\"}]}"));
+        });
+        ManualTicker ticker = new ManualTicker();
+        Engine engine = new Engine(Config.builder().region("us-east-1").build(), new ScriptedKinesisClient(),
+                transport(http, false), new TimeBase(ticker, java.time.Clock.systemUTC()), Runnable::run, () -> 0.5,
+                MetricsRecorder.NOOP);
+        byte[] data = "skewed".getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<RecordResult> f = engine.put("s1", "k", null, HashKey.ofPartitionKey("k"), data,
+                1 + data.length);
+        for (int i = 0; i < 100 && !f.isDone(); i++) {
+            engine.runOnce();
+            ticker.advance(Duration.ofMillis(10));
+        }
+
+        RecordResult r = f.getNow(null);
+        assertThat(r).as("decided").isNotNull();
+        assertThat(r.successful()).isTrue();
+        assertThat(r.attempts()).extracting(Attempt::errorCode).containsExactly("InvalidSignatureException", null);
+        assertThat(http.sent).hasSize(2);
+        assertThat(SdkGlobalTime.getGlobalTimeOffset()).isBetween(-3605, -3595);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aiokpl.internal.sender.ErrorClassifier.Kind;
 import dev.aiokpl.internal.testing.ScriptedKinesisClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 
@@ -23,9 +30,64 @@ class ErrorClassifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"ResourceNotFoundException", "AccessDeniedException", "ValidationException",
             "KMSAccessDeniedException", "KMSDisabledException", "KMSNotFoundException", "KMSInvalidStateException",
-            "CredentialsError", "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException"})
+            "CredentialsError", "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch"})
     void theSpecsNonRetryableCodesFailFast(String code) {
         assertThat(ErrorClassifier.classify(code)).isEqualTo(Kind.NON_RETRYABLE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"})
+    void theSdksDefiniteClockSkewCodesAreClockSkew(String code) {
+        assertThat(ErrorClassifier.classify(code)).isEqualTo(Kind.CLOCK_SKEW);
+        assertThat(ErrorClassifier.classify(code, "whatever the message")).isEqualTo(Kind.CLOCK_SKEW);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure"})
+    void aSignatureErrorIsClockSkewOnlyWhenItsMessageSaysTheSignatureIsOutOfDate(String code) {
+        assertThat(ErrorClassifier.classify(code, "Signature expired: 20300101T000000Z is now earlier than "
+                + "20300101T000100Z (20300101T000600Z - 5 min.)")).isEqualTo(Kind.CLOCK_SKEW);
+        assertThat(ErrorClassifier.classify(code, "Signature not yet current: 20300101T010000Z is still later than "
+                + "20300101T000600Z (20300101T000100Z + 5 min.)")).isEqualTo(Kind.CLOCK_SKEW);
+        // a wrong secret key: retrying cannot help
+        assertThat(ErrorClassifier.classify(code, "The request signature we calculated does not match the signature "
+                + "you provided. Check your AWS Secret Access Key and signing method.")).isEqualTo(Kind.NON_RETRYABLE);
+        assertThat(ErrorClassifier.classify(code, null)).isEqualTo(Kind.NON_RETRYABLE);
+    }
+
+    @Test
+    void aSignatureErrorAnsweredWithAServerDateFarFromOurClockIsClockSkew() {
+        String badKey = "The request signature we calculated does not match the signature you provided.";
+        KinesisException skewed = signatureError(badKey, Instant.now().plus(Duration.ofHours(1)));
+        assertThat(ErrorClassifier.code(skewed)).isEqualTo("SignatureDoesNotMatch");
+        assertThat(ErrorClassifier.classify(skewed)).isEqualTo(Kind.CLOCK_SKEW);
+        KinesisException inTime = signatureError(badKey, Instant.now());
+        assertThat(ErrorClassifier.classify(inTime)).as("no skew evidence: a bad signature").isEqualTo(Kind.NON_RETRYABLE);
+    }
+
+    private static KinesisException signatureError(String message, Instant serverNow) {
+        SdkHttpResponse http = SdkHttpResponse.builder().statusCode(403).putHeader("Date",
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(serverNow, ZoneOffset.UTC))).build();
+        return (KinesisException) KinesisException.builder()
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("SignatureDoesNotMatch").errorMessage(message)
+                        .sdkHttpResponse(http).serviceName("Kinesis").build())
+                .message(message).statusCode(403).clockSkew(Duration.ZERO).build();
+    }
+
+    @Test
+    void anExpiredTokenAndATransientCredentialsFetchFailureRetryButNoCredentialsAtAllFails() {
+        assertThat(ErrorClassifier.classify("ExpiredTokenException")).isEqualTo(Kind.CREDENTIALS_RETRYABLE);
+
+        SdkClientException imdsDown = SdkClientException.create("Failed to load credentials from IMDS.",
+                new java.net.SocketTimeoutException("Connect timed out"));
+        assertThat(ErrorClassifier.code(imdsDown)).isEqualTo(ErrorClassifier.CREDENTIALS_FETCH_FAILED);
+        assertThat(ErrorClassifier.classify(imdsDown)).isEqualTo(Kind.CREDENTIALS_RETRYABLE);
+
+        SdkClientException none = SdkClientException.create("Unable to load credentials from any of the providers in "
+                + "the chain AwsCredentialsProviderChain(credentialsProviders=[...]) : [InstanceProfileCredentialsProvider"
+                + "(): Failed to load credentials from IMDS.]");
+        assertThat(ErrorClassifier.code(none)).isEqualTo("CredentialsError");
+        assertThat(ErrorClassifier.classify(none)).isEqualTo(Kind.NON_RETRYABLE);
     }
 
     @ParameterizedTest

@@ -171,6 +171,7 @@ class ShardMapTest {
         assertThat(m.version()).isEqualTo(2);
 
         long secondMapStart = ticker.read();
+        assertThat(m.mapTimeNanos()).as("the start of the load that produced the map").isEqualTo(secondMapStart);
         assertThat(m.invalidate(mapStart + 1)).as("now older than the reloaded map").isFalse();
         assertThat(m.invalidate(secondMapStart)).isTrue();
     }
@@ -311,6 +312,20 @@ class ShardMapTest {
         int requests = client.listShardsRequests().size();
         assertThat(m.nextWakeNanos(false) - ticker.read()).isEqualTo(1_000_000_000L);
         m.tick(ticker.advanceNanos(1_000_000_000L), false);
+        assertThat(client.listShardsRequests()).hasSize(requests + 1);
+    }
+
+    @Test
+    void evidenceDoesNotBypassTheBackoffAfterAFailedLoad() {
+        // Every PutRecords to a deleted stream answers ResourceNotFoundException and reports the map
+        // stale: that must not turn into one ListShards per request.
+        ShardMap m = afterAFailedFirstLoad("ResourceNotFoundException", "no such stream");
+        int requests = client.listShardsRequests().size();
+        ticker.advance(Duration.ofMillis(10));
+        assertThat(m.invalidate(ticker.read())).isFalse();
+        assertThat(m.invalidate(ticker.read())).isFalse();
+        assertThat(client.listShardsRequests()).as("the backoff decides when to look again").hasSize(requests);
+        m.tick(ticker.advance(Duration.ofSeconds(1)), true);
         assertThat(client.listShardsRequests()).hasSize(requests + 1);
     }
 
