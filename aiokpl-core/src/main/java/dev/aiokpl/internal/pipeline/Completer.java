@@ -39,6 +39,8 @@ final class Completer {
     private final AtomicLong rejections = new AtomicLong();
     private DaemonThreadFactory fallbackThreads;
     private ExecutorService fallback;
+    /** Set by {@link #shutdown()}: no fallback thread is started any more. */
+    private boolean shutDown;
     private PendingRecord[] records = new PendingRecord[CHUNK];
     private RecordResult[] results = new RecordResult[CHUNK];
     private int size;
@@ -85,6 +87,7 @@ final class Completer {
     void shutdown() {
         ExecutorService f;
         synchronized (fallbackLock) {
+            shutDown = true;
             f = fallback;
         }
         if (f != null) {
@@ -115,8 +118,13 @@ final class Completer {
         }
     }
 
-    private ExecutorService fallback() {
+    private Executor fallback() {
         synchronized (fallbackLock) {
+            if (shutDown) {
+                // After close(): only a callback handing off the rest of its chunk gets here; it
+                // completes them itself before it waits.
+                return Runnable::run;
+            }
             if (fallback == null) {
                 fallbackThreads = new DaemonThreadFactory("callback-fallback");
                 fallback = Executors.newCachedThreadPool(fallbackThreads);
