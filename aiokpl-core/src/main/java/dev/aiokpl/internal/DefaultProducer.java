@@ -1,8 +1,11 @@
-package dev.aiokpl;
+package dev.aiokpl.internal;
 
-import dev.aiokpl.internal.DaemonThreadFactory;
-import dev.aiokpl.internal.Ticker;
-import dev.aiokpl.internal.TimeBase;
+import dev.aiokpl.Config;
+import dev.aiokpl.MetricsLevel;
+import dev.aiokpl.MetricsManager;
+import dev.aiokpl.Producer;
+import dev.aiokpl.RecordResult;
+import dev.aiokpl.UserRecord;
 import dev.aiokpl.internal.hash.HashKey;
 import dev.aiokpl.internal.metrics.DefaultMetricsManager;
 import dev.aiokpl.internal.metrics.MetricsRecorder;
@@ -15,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -25,39 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
-/**
- * A Kinesis Data Streams producer: aggregates user records per predicted shard, rate-limits each
- * shard, batches PutRecords requests, retries what can be retried, and reports every record's
- * outcome with its full attempt history. Pure Java, in process, thread-safe.
- *
- * <pre>{@code
- * try (Producer producer = Producer.create(Config.builder().region("us-east-1").build())) {
- *     RecordResult r = producer.putRecord("my-stream", "user-123", bytes).join();   // blocking
- *     producer.putRecord("my-stream", "user-123", bytes)                               // callback
- *             .thenAccept(result -> { if (!result.successful()) log(result); });
- * }
- * }</pre>
- *
- * <p><b>Outcomes.</b> {@code putRecord} either throws without accepting the record
- * ({@link IllegalArgumentException} for invalid input, {@link IllegalStateException} after close,
- * {@link ProducerFullException} when full for longer than {@code maxBlockTime}), or returns a future
- * that will complete with a {@link RecordResult} — success or failure, never exceptionally for a
- * service error, never left hanging (a record still outstanding when {@code close()} gives up fails
- * with error code {@code Closed}).
- *
- * <p><b>Threads.</b> Futures complete on {@link Config#callbackExecutor()} (by default a small pool
- * of daemon threads {@code aiokpl-callback-*}), never on the pipeline thread. A callback may call the
- * producer back: {@code putRecord}, {@code flush().join()} and {@code close()} from inside a callback
- * neither deadlock nor wait out a timeout (the default pool adds a thread while one of its threads
- * waits; a user executor must be able to run one more task while a callback waits). All threads the producer starts are daemon threads named
- * {@code aiokpl-*}; none survives {@link #close()}. No JVM shutdown hook is installed: call
- * {@code close()} (or {@code flush().join()}) before exiting, or buffered records are lost with the JVM.
- *
- * <p><b>Ordering.</b> Records with the same partition key are sent in order within an attempt; a
- * retry may reorder them, as with the KPL.
- */
-public final class Producer implements AutoCloseable {
+/** The real {@link Producer}: validates, then hands records to the pipeline {@link Engine}; see {@link Producer}. */
+public final class DefaultProducer implements Producer {
 
+    // Named after the public interface: the name users set log levels for.
     private static final Logger LOG = LoggerFactory.getLogger(Producer.class);
 
     private final Config config;
@@ -67,7 +40,7 @@ public final class Producer implements AutoCloseable {
     private final ForkJoinPool ownedCallbackExecutor;
     /** The threads of {@link #ownedCallbackExecutor}, or null. */
     private final DaemonThreadFactory callbackThreads;
-    private final ConcurrentHashMap<String, Boolean> validStreams = new ConcurrentHashMap<>();
+    private final RecordValidator validator;
     private final Object closeLock = new Object();
     private boolean closed;
     /** Completed once the first close() has drained the records (every future is complete). */
@@ -75,9 +48,10 @@ public final class Producer implements AutoCloseable {
     /** Completed once the first close() has returned. */
     private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
-    private Producer(Config config, KinesisAsyncClient client, PutRecordsTransport transport,
+    private DefaultProducer(Config config, KinesisAsyncClient client, PutRecordsTransport transport,
             KinesisClients.Owned ownedClient) {
         this.config = config;
+        this.validator = new RecordValidator(config.maxRecordSize());
         this.ownedClient = ownedClient;
         int id = DaemonThreadFactory.nextProducerId();
         Executor callbacks = config.callbackExecutor();
@@ -103,89 +77,59 @@ public final class Producer implements AutoCloseable {
         LOG.info("aiokpl producer {} started: {}", id, config);
     }
 
-    /**
-     * Creates a producer with its own Kinesis client, built from the configuration (region,
-     * endpoint, credentials, connections, timeouts); {@link #close()} closes that client.
-     */
+    /** See {@link Producer#create(Config)}. */
     public static Producer create(Config config) {
         Objects.requireNonNull(config, "config");
         KinesisClients.Owned owned = KinesisClients.create(config);
         try {
-            return new Producer(config, owned.client(), owned.transport(), owned);
+            return new DefaultProducer(config, owned.client(), owned.transport(), owned);
         } catch (RuntimeException e) {
             owned.close();
             throw e;
         }
     }
 
-    /**
-     * Creates a producer that sends with the given client, which it never closes. The client's own
-     * retry policy applies on top of the producer's retries: configure it with no retries
-     * (for example {@code AwsRetryStrategy.doNotRetry()}) for the producer to decide alone.
-     */
+    /** See {@link Producer#create(Config, KinesisAsyncClient)}. */
     public static Producer create(Config config, KinesisAsyncClient client) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(client, "client");
-        return new Producer(config, client, new SdkPutRecords(client), null);
+        return new DefaultProducer(config, client, new SdkPutRecords(client), null);
     }
 
-    /**
-     * Puts a record whose shard is chosen by the MD5 of its partition key.
-     *
-     * @param stream       the stream name
-     * @param partitionKey 1..256 Unicode code points
-     * @param data         the data; not copied, so do not modify it until the future completes
-     * @return a future completed with the record's result on the callback executor
-     * @throws IllegalArgumentException naming the bad field, for invalid input
-     * @throws IllegalStateException    after {@link #close()}
-     * @throws ProducerFullException    when the outstanding limits stay full longer than {@code maxBlockTime}
-     */
+    @Override
     public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, byte[] data) {
         return put(stream, partitionKey, null, data);
     }
 
-    /** As {@link #putRecord(String, String, byte[])}; the buffer's remaining bytes are copied. */
+    @Override
     public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, ByteBuffer data) {
-        return put(stream, partitionKey, null, data == null ? null : UserRecord.copy(data));
+        return put(stream, partitionKey, null, data == null ? null : UserRecords.copy(data));
     }
 
-    /**
-     * Puts a record whose shard is chosen by an explicit hash key.
-     *
-     * @param explicitHashKey canonical decimal in 0..2^128-1, or null to use the partition key's MD5
-     * @see #putRecord(String, String, byte[])
-     */
+    @Override
     public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, String explicitHashKey,
             byte[] data) {
         return put(stream, partitionKey, explicitHashKey, data);
     }
 
-    /** As {@link #putRecord(String, String, String, byte[])}; the buffer's remaining bytes are copied. */
+    @Override
     public CompletableFuture<RecordResult> putRecord(String stream, String partitionKey, String explicitHashKey,
             ByteBuffer data) {
-        return put(stream, partitionKey, explicitHashKey, data == null ? null : UserRecord.copy(data));
+        return put(stream, partitionKey, explicitHashKey, data == null ? null : UserRecords.copy(data));
     }
 
-    /** Puts a record built with {@link UserRecord#builder()}. */
+    @Override
     public CompletableFuture<RecordResult> putRecord(UserRecord record) {
         Objects.requireNonNull(record, "record");
-        return put(record.stream(), record.partitionKey(), record.explicitHashKey(), record.dataArray());
+        return put(record.stream(), record.partitionKey(), record.explicitHashKey(), UserRecords.data(record));
     }
 
     private CompletableFuture<RecordResult> put(String stream, String partitionKey, String explicitHashKey,
             byte[] data) {
         if (engine.isClosed()) {
-            throw new IllegalStateException("the producer is closed; putRecord is not accepted after close()");
+            throw RecordValidator.closed();
         }
-        if (validStreams.get(stream == null ? "" : stream) == null) {
-            Validation.streamName(stream);
-            validStreams.put(stream, Boolean.TRUE);
-        }
-        int keyBytes = Validation.partitionKey(partitionKey);
-        if (data == null) {
-            throw new IllegalArgumentException("data must not be null");
-        }
-        Validation.size(keyBytes, data.length, config.maxRecordSize());
+        int keyBytes = validator.validate(stream, partitionKey, data);
         long hashHi;
         long hashLo;
         if (explicitHashKey != null) {
@@ -201,49 +145,36 @@ public final class Producer implements AutoCloseable {
         return engine.put(stream, partitionKey, explicitHashKey, hashHi, hashLo, data, keyBytes + data.length);
     }
 
-    /**
-     * Sends every buffered record now and returns a future completed once every record accepted
-     * before this call is terminal (its own future completed). Never completes exceptionally.
-     */
+    @Override
     public CompletableFuture<Void> flush() {
         return engine.flush();
     }
 
-    /** User records accepted and not yet terminal. */
+    @Override
     public long outstandingRecords() {
         return engine.outstandingRecords();
     }
 
-    /** Bytes (partition keys + data) of the records accepted and not yet terminal. */
+    @Override
     public long outstandingBytes() {
         return engine.outstandingBytes();
     }
 
-    /** How long the oldest outstanding record has been in the producer, or zero. */
+    @Override
     public Duration oldestRecordAge() {
         return engine.oldestRecordAge();
     }
 
-    /**
-     * The producer's metrics: {@link MetricsManager#snapshots()} for the last 60 s in process,
-     * {@link MetricsManager#flush()} to export the current window to the sink now.
-     */
+    @Override
     public MetricsManager metrics() {
         return metrics;
     }
 
-    /** The configuration. */
+    @Override
     public Config config() {
         return config;
     }
 
-    /**
-     * Stops accepting records, sends what is buffered and waits up to {@code closeTimeout} for every
-     * outstanding record; records still outstanding then fail with error code {@code Closed}. Stops
-     * every thread the producer started and closes the client if the producer built it. Idempotent.
-     * If the calling thread is interrupted, waiting stops early (the records left fail as
-     * {@code Closed}) and the interrupt flag is kept.
-     */
     @Override
     public void close() {
         boolean first;
