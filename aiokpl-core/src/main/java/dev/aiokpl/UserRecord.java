@@ -1,7 +1,8 @@
 package dev.aiokpl;
 
+import dev.aiokpl.internal.UserRecords;
+import dev.aiokpl.internal.Validation;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
  * One record as the user gives it: stream, partition key, optional explicit hash key, data.
@@ -21,6 +22,10 @@ import java.util.Objects;
  * copied (its remaining bytes), and its position is left unchanged.
  */
 public final class UserRecord {
+
+    static {
+        UserRecords.install(r -> r.data);
+    }
 
     private final String stream;
     private final String partitionKey;
@@ -62,10 +67,6 @@ public final class UserRecord {
     /** The data, as a read-only view. */
     public ByteBuffer data() {
         return ByteBuffer.wrap(data).asReadOnlyBuffer();
-    }
-
-    byte[] dataArray() {
-        return data;
     }
 
     @Override
@@ -111,7 +112,7 @@ public final class UserRecord {
 
         /** The data: the buffer's remaining bytes are copied; its position is unchanged. */
         public Builder data(ByteBuffer data) {
-            this.data = data == null ? null : copy(data);
+            this.data = data == null ? null : UserRecords.copy(data);
             return this;
         }
 
@@ -124,17 +125,8 @@ public final class UserRecord {
             Validation.streamName(stream);
             Validation.partitionKey(partitionKey);
             Validation.explicitHashKey(explicitHashKey);
-            if (data == null) {
-                throw new IllegalArgumentException("data must not be null");
-            }
+            Validation.data(data);
             return new UserRecord(this);
         }
-    }
-
-    static byte[] copy(ByteBuffer buffer) {
-        Objects.requireNonNull(buffer, "data");
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 }

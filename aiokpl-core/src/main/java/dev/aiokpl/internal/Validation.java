@@ -1,19 +1,23 @@
-package dev.aiokpl;
+package dev.aiokpl.internal;
 
-import dev.aiokpl.internal.Utf8;
 import dev.aiokpl.internal.hash.HashKey;
 
-/** The input rules of SPEC section 4; each error names the field and the bad value or size. */
-final class Validation {
+/**
+ * The input rules of SPEC section 4; each error names the field and the bad value or size. Used by
+ * {@code UserRecord}'s builder and, through {@link RecordValidator}, by every {@code Producer}.
+ */
+public final class Validation {
 
-    static final int MAX_STREAM_NAME_LENGTH = 128;
-    static final int MAX_PARTITION_KEY_CODE_POINTS = 256;
+    /** The longest stream name Kinesis accepts. */
+    public static final int MAX_STREAM_NAME_LENGTH = 128;
+    /** The longest partition key Kinesis accepts, in Unicode code points. */
+    public static final int MAX_PARTITION_KEY_CODE_POINTS = 256;
 
     private Validation() {
     }
 
     /** Non-blank, at most 128 characters of {@code [a-zA-Z0-9_.-]}. */
-    static void streamName(String stream) {
+    public static void streamName(String stream) {
         if (stream == null) {
             throw new IllegalArgumentException("stream must not be null");
         }
@@ -34,7 +38,7 @@ final class Validation {
     }
 
     /** 1..256 Unicode code points, not null. Returns the key's UTF-8 length. */
-    static int partitionKey(String partitionKey) {
+    public static int partitionKey(String partitionKey) {
         if (partitionKey == null) {
             throw new IllegalArgumentException("partitionKey must not be null");
         }
@@ -54,12 +58,19 @@ final class Validation {
     }
 
     /** Null, or canonical decimal in 0..2^128-1. */
-    static HashKey explicitHashKey(String explicitHashKey) {
+    public static HashKey explicitHashKey(String explicitHashKey) {
         return explicitHashKey == null ? null : HashKey.parseDecimal(explicitHashKey);
     }
 
+    /** The data must not be null (it may be empty). */
+    public static void data(byte[] data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+    }
+
     /** Partition key plus data must not exceed {@code maxRecordSize}. */
-    static void size(int partitionKeyUtf8Length, int dataLength, int maxRecordSize) {
+    public static void size(int partitionKeyUtf8Length, int dataLength, int maxRecordSize) {
         long size = (long) partitionKeyUtf8Length + dataLength;
         if (size > maxRecordSize) {
             throw new IllegalArgumentException("record size (partition key + data) is " + size
