@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -363,7 +364,7 @@ public final class AiokplSinkConfig extends AbstractConfig {
         }
         StsClient sts = StsClient.builder().region(Region.of(getString(REGION))).build();
         String externalId = getString(ROLE_EXTERNAL_ID).trim();
-        return StsAssumeRoleCredentialsProvider.builder()
+        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(sts)
                 .refreshRequest(r -> {
                     r.roleArn(roleArn)
@@ -375,6 +376,28 @@ public final class AiokplSinkConfig extends AbstractConfig {
                 })
                 .asyncCredentialUpdateEnabled(true)
                 .build();
+        return new AssumedRole(sts, provider);
+    }
+
+    /** The assumed-role provider with the STS client it owns: closing it closes both. */
+    record AssumedRole(StsClient sts, StsAssumeRoleCredentialsProvider provider)
+            implements AwsCredentialsProvider, AutoCloseable {
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return provider.resolveCredentials();
+        }
+
+        @Override
+        public void close() {
+            provider.close();
+            sts.close();
+        }
+
+        @Override
+        public String toString() {
+            return "AssumedRole[" + provider + "]";
+        }
     }
 
     // ---------------------------------------------------------------- validators

@@ -65,6 +65,14 @@ class AiokplSinkConfigTest {
     }
 
     @Test
+    void aRoleIsAssumedWithStsAndClosedWithTheTask() throws Exception {
+        Config c = config("roleARN", "arn:aws:iam::123456789012:role/kinesis-writer", "roleExternalID", "x-1")
+                .producerConfig();
+        assertThat(c.credentialsProvider()).isInstanceOf(AiokplSinkConfig.AssumedRole.class);
+        ((AutoCloseable) c.credentialsProvider()).close();
+    }
+
+    @Test
     void anEndpointIsAHostWithAPortOrAUrl() {
         assertThat(config("kinesisEndpoint", "kinesis.example.com", "kinesisPort", "8443").kinesisEndpoint())
                 .isEqualTo(URI.create("https://kinesis.example.com:8443"));
