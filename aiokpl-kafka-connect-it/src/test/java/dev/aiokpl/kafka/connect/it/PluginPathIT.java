@@ -3,11 +3,13 @@ package dev.aiokpl.kafka.connect.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aiokpl.testkit.IntegrationTest;
 import dev.aiokpl.testkit.KinesisEmulator;
 import dev.aiokpl.testkit.ReadRecord;
 import dev.aiokpl.testkit.StreamReader;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,10 +33,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * The packaged plugin zip, unpacked into a {@code plugin.path} directory (by the build), loaded by
+ * The packaged plugin zip, unpacked into a {@code plugin.path} directory, loaded by
  * a Connect worker through its plugin class loader, writes to kinesalite. The connector's classes
  * are not on this module's classpath, so only the archive can provide them.
  */
@@ -44,8 +49,11 @@ class PluginPathIT {
     private static final int RECORDS = 1_000;
 
     @Test
-    void theArchiveLoadsFromPluginPathAndWritesToKinesis() throws Exception {
-        Path pluginPath = Path.of(System.getProperty("aiokpl.plugin.path", "target/plugin-path"));
+    void theArchiveLoadsFromPluginPathAndWritesToKinesis(@TempDir Path pluginPath) throws Exception {
+        Path zip = Path.of(System.getProperty("aiokpl.plugin.zip", "missing"));
+        assumeTrue(Files.isRegularFile(zip), "no plugin archive at " + zip + ": it is built by the package phase"
+                + " (mvn verify), not by mvn test");
+        unzip(zip, pluginPath);
         try (Stream<Path> files = Files.walk(pluginPath)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .as("the unpacked archive in " + pluginPath)
@@ -103,6 +111,23 @@ class PluginPathIT {
             read = StreamReader.readAll(client, stream);
         }
         assertThat(read).extracting(ReadRecord::dataAsString).hasSize(RECORDS).contains("v0", "v999");
+    }
+
+    private static void unzip(Path zip, Path into) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                Path target = into.resolve(e.getName()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new IOException("entry outside the archive's directory: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        }
     }
 
     private static String get(String url) throws Exception {
