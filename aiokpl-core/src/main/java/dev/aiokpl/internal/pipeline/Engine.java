@@ -16,6 +16,7 @@ import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.record.Results;
 import dev.aiokpl.internal.retry.Backoff;
 import dev.aiokpl.internal.retry.Retrier;
+import dev.aiokpl.internal.sender.SendWindow;
 import dev.aiokpl.internal.sender.Sender;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
@@ -129,8 +130,10 @@ public final class Engine implements Retrier.Outcomes {
         this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
         this.maxBlockNanos = config.maxBlockTime().toNanos();
-        this.sender = new Sender(transport, config.maxConnections(), config.requestTimeout(), time.ticker(),
-                pipelineExecutor, this::onResponse);
+        SendWindow window = new SendWindow(config.collectionMaxSize(), config.collectionMaxCount(),
+                config.maxConnections(), config.requestTimeout().toNanos(), config.adaptiveSending());
+        this.sender = new Sender(transport, window, config.requestTimeout(), time.ticker(), pipelineExecutor,
+                this::onResponse);
         this.sender.expireAfter(ttlNanos, (kr, now) -> streams.get(kr.stream()).expiredBeforeSending(kr, now));
         this.retrier = new Retrier(config.failIfThrottled(),
                 new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time, this);
@@ -435,6 +438,9 @@ public final class Engine implements Retrier.Outcomes {
         metrics.record(MetricNames.REQUEST_TIME, (endNanos - startNanos) / NANOS_PER_MILLI, stream, null, null);
         metrics.record(MetricNames.KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST, batch.records().size(), stream, null, null);
         metrics.record(MetricNames.USER_RECORDS_PER_PUT_RECORDS_REQUEST, batch.userRecordCount(), stream, null, null);
+        SendWindow window = sender.window();
+        metrics.record(MetricNames.REQUEST_SIZE_LIMIT, window.requestBytes(), stream, null, null);
+        metrics.record(MetricNames.REQUESTS_IN_FLIGHT_LIMIT, window.inFlight(), stream, null, null);
         List<PutRecordsResultEntry> entries = response == null ? null : response.records();
         boolean whole = error != null || entries.size() != batch.records().size();
         String requestCode = error != null ? ErrorClassifier.code(error)
