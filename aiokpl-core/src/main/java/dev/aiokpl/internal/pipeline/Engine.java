@@ -6,9 +6,7 @@ import dev.aiokpl.RecordResult;
 import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.hash.HashKey;
-import dev.aiokpl.internal.metrics.MetricNames;
 import dev.aiokpl.internal.metrics.MetricsRecorder;
-import dev.aiokpl.internal.sender.ErrorClassifier;
 import dev.aiokpl.internal.sender.PutRecordsTransport;
 import dev.aiokpl.internal.sender.SdkPutRecords;
 import dev.aiokpl.internal.record.KinesisRecord;
@@ -40,7 +38,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * The record pipeline of one producer: owns every stage of every stream and runs them on one
@@ -59,9 +56,6 @@ public final class Engine implements Retrier.Outcomes {
     /** How many accepted records one iteration takes from the inbox before running deadlines. */
     static final int INBOX_BATCH = 16_384;
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** How often UserRecordsPending is sampled. */
-    static final long PENDING_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final double NANOS_PER_MILLI = 1e6;
 
     public static final String EXPIRED = "Expired";
     public static final String CLOSED = "Closed";
@@ -77,8 +71,7 @@ public final class Engine implements Retrier.Outcomes {
     private final long bufferedNanos;
     private final long ttlNanos;
     private final long maxBlockNanos;
-    private final MetricsRecorder metrics;
-    private long nextPendingSampleNanos = Long.MIN_VALUE;
+    private final RecordMetrics metrics;
 
     private final RecordInbox inbox = new RecordInbox();
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
@@ -122,7 +115,7 @@ public final class Engine implements Retrier.Outcomes {
     public Engine(Config config, KinesisAsyncClient client, PutRecordsTransport transport, TimeBase time,
             Executor callbackExecutor, DoubleSupplier random, MetricsRecorder metrics) {
         this.config = config;
-        this.metrics = metrics;
+        this.metrics = new RecordMetrics(metrics);
         this.client = client;
         this.time = time;
         this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
@@ -169,9 +162,7 @@ public final class Engine implements Retrier.Outcomes {
                 time.ticker().read(), future, flushTracker.enter());
         inbox.offer(r);
         wake();
-        if (metrics.enabled()) {
-            metrics.record(MetricNames.USER_RECORDS_RECEIVED, 1, stream, null, null);
-        }
+        metrics.received(stream);
         return future;
     }
 
@@ -387,14 +378,7 @@ public final class Engine implements Retrier.Outcomes {
         sender.pump();
         completer.dispatch();
         publishOldest();
-        if (metrics.enabled() && now >= nextPendingSampleNanos) {
-            nextPendingSampleNanos = now + PENDING_SAMPLE_NANOS;
-            for (StreamPipeline sp : streamList) {
-                metrics.record(MetricNames.USER_RECORDS_PENDING, sp.pending, sp.stream, null, null);
-            }
-            wake = Math.min(wake, nextPendingSampleNanos);
-        }
-        return wake;
+        return Math.min(wake, metrics.samplePending(now, streamList));
     }
 
     private void runEvent(Runnable ev) {
@@ -426,64 +410,8 @@ public final class Engine implements Retrier.Outcomes {
     }
 
     private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
-        if (metrics.enabled()) {
-            recordResponseMetrics(batch, startNanos, endNanos, response, error);
-        }
+        metrics.response(batch, startNanos, endNanos, response, error, sender.window());
         retrier.onResponse(batch, startNanos, endNanos, response, error);
-    }
-
-    private void recordResponseMetrics(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response,
-            Throwable error) {
-        String stream = batch.stream();
-        metrics.record(MetricNames.REQUEST_TIME, (endNanos - startNanos) / NANOS_PER_MILLI, stream, null, null);
-        metrics.record(MetricNames.KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST, batch.records().size(), stream, null, null);
-        metrics.record(MetricNames.USER_RECORDS_PER_PUT_RECORDS_REQUEST, batch.userRecordCount(), stream, null, null);
-        SendWindow window = sender.window();
-        metrics.record(MetricNames.REQUEST_SIZE_LIMIT, window.requestBytes(), stream, null, null);
-        metrics.record(MetricNames.REQUESTS_IN_FLIGHT_LIMIT, window.inFlight(), stream, null, null);
-        List<PutRecordsResultEntry> entries = response == null ? null : response.records();
-        boolean whole = error != null || entries.size() != batch.records().size();
-        String requestCode = error != null ? ErrorClassifier.code(error)
-                : whole ? Retrier.COUNT_MISMATCH : null;
-        for (int i = 0; i < batch.records().size(); i++) {
-            KinesisRecord kr = batch.records().get(i);
-            String code = whole ? requestCode : entries.get(i).errorCode();
-            if (code != null) {
-                metrics.record(MetricNames.ERRORS_BY_CODE, 1, stream, kr.predictedShard(), code);
-                metrics.record(MetricNames.ALL_ERRORS, 1, stream, kr.predictedShard(), null);
-            } else {
-                String shard = entries.get(i).shardId();
-                metrics.record(MetricNames.KINESIS_RECORDS_PUT, 1, stream, shard, null);
-                metrics.record(MetricNames.KINESIS_RECORDS_DATA_PUT, kr.data().length, stream, shard, null);
-                metrics.record(MetricNames.USER_RECORDS_PER_KINESIS_RECORD, kr.records().size(), stream, shard, null);
-            }
-        }
-    }
-
-    /**
-     * @param attempts          how many attempts the record had
-     * @param shard             where it was put, or null
-     * @param firstDelayNanos   how long it waited before its first attempt
-     */
-    private void recordTerminalMetrics(PendingRecord r, boolean success, int attempts, String shard, long firstDelayNanos,
-            String lastCode) {
-        // Expired and Closed are attempts the producer adds, not requests: neither is a retry.
-        boolean synthetic = !success && (EXPIRED.equals(lastCode) || CLOSED.equals(lastCode));
-        int requests = synthetic ? attempts - 1 : attempts;
-        metrics.record(MetricNames.RETRIES_PER_RECORD, Math.max(0, requests - 1), r.stream, shard, null);
-        if (synthetic) {
-            // No response carried these codes, so recordResponseMetrics never counted them (the KPL reports them).
-            metrics.record(MetricNames.ERRORS_BY_CODE, 1, r.stream, null, lastCode);
-            metrics.record(MetricNames.ALL_ERRORS, 1, r.stream, null, null);
-        }
-        if (success) {
-            metrics.record(MetricNames.USER_RECORDS_PUT, 1, r.stream, shard, null);
-            metrics.record(MetricNames.USER_RECORDS_DATA_PUT, r.data.length, r.stream, shard, null);
-            metrics.record(MetricNames.BUFFERING_TIME, Math.max(0, firstDelayNanos) / NANOS_PER_MILLI, r.stream, shard,
-                    null);
-        } else if (EXPIRED.equals(lastCode)) {
-            metrics.record(MetricNames.USER_RECORD_EXPIRED, 1, r.stream, null, null);
-        }
     }
 
     /** Fails a record as Expired, keeping its earlier attempts. */
@@ -569,10 +497,8 @@ public final class Engine implements Retrier.Outcomes {
         }
         List<Attempt> attempts = r.attempts();
         Attempt last = attempts.get(attempts.size() - 1);
-        if (metrics.enabled()) {
-            recordTerminalMetrics(r, success, attempts.size(), success ? last.shardId() : null,
-                    attempts.get(0).delay().toNanos(), last.errorCode());
-        }
+        metrics.terminal(r, success, attempts.size(), success ? last.shardId() : null,
+                attempts.get(0).delay().toNanos(), last.errorCode());
         complete(r, success ? RecordResult.success(attempts) : RecordResult.failure(attempts));
     }
 
@@ -604,9 +530,7 @@ public final class Engine implements Retrier.Outcomes {
             return;
         }
         // The common case: no list, no per-record Attempt (see Results).
-        if (metrics.enabled()) {
-            recordTerminalMetrics(r, true, 1, request.shardId(), delayNanos, null);
-        }
+        metrics.terminal(r, true, 1, request.shardId(), delayNanos, null);
         complete(r, Results.firstAttemptSuccess(request, delayNanos));
     }
 
@@ -619,10 +543,9 @@ public final class Engine implements Retrier.Outcomes {
     @Override
     public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
         r.addAttempt(attempt);
-        if (metrics.enabled() && Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
-            // The response reported a success; the retrier found the shard wrong (counted per user record).
-            metrics.record(MetricNames.ERRORS_BY_CODE, 1, r.stream, attempt.shardId(), Retrier.WRONG_SHARD);
-            metrics.record(MetricNames.ALL_ERRORS, 1, r.stream, attempt.shardId(), null);
+        if (Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
+            // The response reported a success; the retrier found the shard wrong.
+            metrics.wrongShard(r.stream, attempt.shardId());
         }
         StreamPipeline sp = streams.get(r.stream);
         if (aborted) {
