@@ -11,7 +11,6 @@ import dev.aiokpl.internal.sender.PutRecordsTransport;
 import dev.aiokpl.internal.sender.SdkPutRecords;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
-import dev.aiokpl.internal.record.Results;
 import dev.aiokpl.internal.retry.Backoff;
 import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.sender.SendWindow;
@@ -19,7 +18,6 @@ import dev.aiokpl.internal.sender.Sender;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +70,7 @@ public final class Engine implements Retrier.Outcomes {
     private final long ttlNanos;
     private final long maxBlockNanos;
     private final RecordMetrics metrics;
+    private final RecordCompletion completion;
 
     private final RecordInbox inbox = new RecordInbox();
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
@@ -120,6 +119,8 @@ public final class Engine implements Retrier.Outcomes {
         this.time = time;
         this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
         this.completer = new Completer(callbackExecutor, flushTracker);
+        this.completion = new RecordCompletion(config.recordTtl(), config.closeTimeout(), time, capacity, arrivalOrder,
+                completer, this.metrics);
         this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
         this.maxBlockNanos = config.maxBlockTime().toNanos();
@@ -286,7 +287,7 @@ public final class Engine implements Retrier.Outcomes {
             do {
                 PendingRecord r;
                 while ((r = inbox.poll()) != null) {
-                    failClosed(r, time.ticker().read());
+                    completion.failClosed(r, time.ticker().read());
                 }
                 Runnable ev;
                 while ((ev = events.poll()) != null) {
@@ -416,12 +417,7 @@ public final class Engine implements Retrier.Outcomes {
 
     /** Fails a record as Expired, keeping its earlier attempts. */
     void expire(PendingRecord r, long now) {
-        Attempt last = r.lastFailure();
-        String message = "record expired: older than recordTtl=" + config.recordTtl() + " after " + r.attemptCount()
-                + " attempt(s)" + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage());
-        Instant at = time.instant(now);
-        r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), EXPIRED, message));
-        finish(r, false);
+        completion.expire(r, now);
     }
 
     void resolveDeferred(StreamPipeline.Deferred d, ShardRange shard) {
@@ -438,7 +434,7 @@ public final class Engine implements Retrier.Outcomes {
                         + d.sequenceNumber() + ", but whether that shard's hash key range holds it was not yet "
                         + "confirmed (a consumer may drop it)";
                 for (PendingRecord p : d.kr().records()) {
-                    failClosed(p, now, written);
+                    completion.failClosed(p, now, written);
                 }
             }
         }
@@ -446,7 +442,7 @@ public final class Engine implements Retrier.Outcomes {
         for (PutBatch b : sender.drainInFlight()) {
             for (KinesisRecord kr : b.records()) {
                 for (PendingRecord p : kr.records()) {
-                    failClosed(p, now, "a request holding it was in flight, so it may have been written");
+                    completion.failClosed(p, now, "a request holding it was in flight, so it may have been written");
                 }
             }
         }
@@ -464,52 +460,9 @@ public final class Engine implements Retrier.Outcomes {
             unsent.add(r);
         }
         for (PendingRecord p : unsent) {
-            failClosed(p, now);
+            completion.failClosed(p, now);
         }
         completer.dispatch();
-    }
-
-    /** Fails a record that is in no request: it was not written by this attempt. */
-    private void failClosed(PendingRecord r, long now) {
-        failClosed(r, now, null);
-    }
-
-    /** @param written what may have happened to the record in the stream, or null if it was not sent */
-    private void failClosed(PendingRecord r, long now, String written) {
-        if (r.done) {
-            return;
-        }
-        Attempt last = r.lastFailure();
-        Instant at = time.instant(now);
-        String message = written == null
-                ? "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout() + ")"
-                : "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout()
-                        + "); " + written;
-        r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), CLOSED,
-                message + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage())));
-        finish(r, false);
-    }
-
-    /** Ends a record with the attempts it has (the last one decides success). */
-    private void finish(PendingRecord r, boolean success) {
-        if (r.done) {
-            return;
-        }
-        List<Attempt> attempts = r.attempts();
-        Attempt last = attempts.get(attempts.size() - 1);
-        metrics.terminal(r, success, attempts.size(), success ? last.shardId() : null,
-                attempts.get(0).delay().toNanos(), last.errorCode());
-        complete(r, success ? RecordResult.success(attempts) : RecordResult.failure(attempts));
-    }
-
-    private void complete(PendingRecord r, RecordResult result) {
-        r.done = true;
-        arrivalOrder.remove(r);
-        capacity.release(r.size);
-        if (r.owner instanceof StreamPipeline sp) {
-            sp.pending--;
-        }
-        completer.add(r, result);
     }
 
     private static IllegalStateException closedException() {
@@ -520,24 +473,12 @@ public final class Engine implements Retrier.Outcomes {
 
     @Override
     public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
-        if (r.done) {
-            return;
-        }
-        if (r.attemptCount() > 0) {
-            r.addAttempt(Attempt.success(request.startedAt(), request.endedAt(), delayNanos, request.shardId(),
-                    request.sequenceNumber()));
-            finish(r, true);
-            return;
-        }
-        // The common case: no list, no per-record Attempt (see Results).
-        metrics.terminal(r, true, 1, request.shardId(), delayNanos, null);
-        complete(r, Results.firstAttemptSuccess(request, delayNanos));
+        completion.succeeded(r, request, delayNanos);
     }
 
     @Override
     public void failed(PendingRecord r, Attempt attempt) {
-        r.addAttempt(attempt);
-        finish(r, false);
+        completion.failed(r, attempt);
     }
 
     @Override
@@ -549,7 +490,7 @@ public final class Engine implements Retrier.Outcomes {
         }
         StreamPipeline sp = streams.get(r.stream);
         if (aborted) {
-            failClosed(r, time.ticker().read());
+            completion.failClosed(r, time.ticker().read());
             return;
         }
         r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);
