@@ -68,6 +68,7 @@ public final class Config {
     private final int maxConnections;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final boolean adaptiveSending;
     private final int maxRecordSize;
     private final Duration shardMapRefreshInterval;
     private final Duration closeTimeout;
@@ -98,6 +99,7 @@ public final class Config {
         this.maxConnections = b.maxConnections;
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
+        this.adaptiveSending = b.adaptiveSending;
         this.maxRecordSize = b.maxRecordSize;
         this.shardMapRefreshInterval = b.shardMapRefreshInterval;
         this.closeTimeout = b.closeTimeout;
@@ -253,6 +255,18 @@ public final class Config {
         return requestTimeout;
     }
 
+    /**
+     * Whether request size and requests in flight adapt to the endpoint, as TCP's congestion window
+     * (SPEC §3 "Slow endpoints"): after a timeout the producer sends smaller requests and fewer at
+     * once, and grows back to {@code collectionMaxSize}, {@code collectionMaxCount} and
+     * {@code maxConnections} while answers come well within {@code requestTimeout}. Without it, every
+     * request may use those maxima from the start: on a slow link they outlast {@code requestTimeout}
+     * and are re-sent whole, each re-send adding load (and duplicates). Default true.
+     */
+    public boolean adaptiveSending() {
+        return adaptiveSending;
+    }
+
     /** Largest user record (partition key + data) in bytes. Default 1 MiB; up to 10 MiB. */
     public int maxRecordSize() {
         return maxRecordSize;
@@ -316,6 +330,7 @@ public final class Config {
                 + ", maxConnections=" + maxConnections
                 + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout
+                + ", adaptiveSending=" + adaptiveSending
                 + ", maxRecordSize=" + maxRecordSize
                 + ", shardMapRefreshInterval=" + shardMapRefreshInterval
                 + ", closeTimeout=" + closeTimeout
@@ -353,6 +368,7 @@ public final class Config {
         private int maxConnections = 24;
         private Duration connectTimeout = Duration.ofSeconds(6);
         private Duration requestTimeout = Duration.ofSeconds(6);
+        private boolean adaptiveSending = true;
         private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
         private Duration shardMapRefreshInterval = Duration.ofMinutes(5);
         private Duration closeTimeout = Duration.ofSeconds(30);
@@ -386,6 +402,7 @@ public final class Config {
             maxConnections = c.maxConnections;
             connectTimeout = c.connectTimeout;
             requestTimeout = c.requestTimeout;
+            adaptiveSending = c.adaptiveSending;
             maxRecordSize = c.maxRecordSize;
             shardMapRefreshInterval = c.shardMapRefreshInterval;
             closeTimeout = c.closeTimeout;
@@ -536,6 +553,16 @@ public final class Config {
         /** Timeout of one PutRecords request, 100 ms..10 min (default 6 s). */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * Adapt request size and requests in flight to the endpoint (default true); false pins them at
+         * {@code collectionMaxSize}/{@code collectionMaxCount} and {@code maxConnections}, as the KPL.
+         * See {@link Config#adaptiveSending()}.
+         */
+        public Builder adaptiveSending(boolean adaptiveSending) {
+            this.adaptiveSending = adaptiveSending;
             return this;
         }
 

@@ -50,11 +50,9 @@ import picocli.CommandLine.TypeConversionException;
             "",
             "kinesis-local is slow (a few hundred Kinesis records/s, at most a couple of MB/s): against it"
                 + " this measures the producer with aggregation on, not Kinesis."},
-        footer = {"", "With the emulator the producer settings default to CollectionMaxSize 512 KiB,"
-                + " MaxConnections 4, RequestTimeout 30 s and MaxOutstandingRecords 20000: kinesis-local"
-                + " handles a few hundred KB to 2 MB of records per second, so a full 5 MiB request can outlast"
-                + " the 6 s default timeout and come back as duplicates when retried. Options and --config"
-                + " override them.", "", "Examples:", "  ./aiokpl bench --records 500000 --record-size 200 --keys 256",
+        footer = {"", "The producer settings are the library's defaults, the emulator's too: the producer"
+                + " adapts its request size and concurrency to a slow endpoint (AdaptiveSending). Options and"
+                + " --config override them.", "", "Examples:", "  ./aiokpl bench --records 500000 --record-size 200 --keys 256",
             "  ./aiokpl bench --duration 60s --rate 20000 --json"})
 final class BenchCommand implements Callable<Integer> {
 

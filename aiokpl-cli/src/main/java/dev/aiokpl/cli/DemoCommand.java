@@ -48,11 +48,9 @@ import picocli.CommandLine.Spec;
                 + " the whole stream is read back, so use an empty one.",
             "",
             "Exits 0 only if every record sent was read back."},
-        footer = {"", "With the emulator the producer settings default to CollectionMaxSize 512 KiB,"
-                + " MaxConnections 4, RequestTimeout 30 s and MaxOutstandingRecords 20000: kinesis-local"
-                + " handles a few hundred KB to 2 MB of records per second, so a full 5 MiB request can outlast"
-                + " the 6 s default timeout and come back as duplicates when retried. Options and --config"
-                + " override them.", "", "Example:", "  ./aiokpl demo --records 100000"})
+        footer = {"", "The producer settings are the library's defaults, the emulator's too: the producer"
+                + " adapts its request size and concurrency to a slow endpoint (AdaptiveSending). Options and"
+                + " --config override them.", "", "Example:", "  ./aiokpl demo --records 100000"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Bytes of a record's header: run id, '-', 10-digit index, '-'. */

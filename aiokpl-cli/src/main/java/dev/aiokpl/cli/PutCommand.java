@@ -110,7 +110,7 @@ final class PutCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Io io = main.io();
         TotalsSink sink = new TotalsSink();
-        Config config = Settings.config(spec.commandLine(), connection, producer, null, Map.of(), sink);
+        Config config = Settings.config(spec.commandLine(), connection, producer, null, sink);
         LineParser parser = new LineParser(keys.field, keys.random, explicitHashKeyField);
         boolean stdin = input == null || input.equals("-");
         InputStream in = stdin ? io.in() : open(Path.of(input));

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -42,14 +41,12 @@ final class Settings {
      *
      * @param cmd      the command, for usage errors
      * @param local    the endpoint of an emulator this run started, or null to use {@code conn}
-     * @param defaults KPL properties to use where the --config file has none (before the options)
      * @param sink     receives the producer's metrics (the run's totals)
      * @throws ParameterException (exit code 2) for a bad value, naming the option or property
      */
     static Config config(CommandLine cmd, ConnectionOptions conn, ProducerOptions options, URI local,
-                         Map<String, String> defaults, TotalsSink sink) {
+                         TotalsSink sink) {
         Properties properties = load(cmd, options);
-        defaults.forEach(properties::putIfAbsent);
         URI endpoint = local != null ? local : conn.endpoint;
         if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
             throw new ParameterException(cmd, "--endpoint must be a URL with a scheme and a host, like"

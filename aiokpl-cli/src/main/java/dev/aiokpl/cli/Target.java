@@ -3,7 +3,6 @@ package dev.aiokpl.cli;
 import dev.aiokpl.Config;
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -14,20 +13,6 @@ import picocli.CommandLine.ParameterException;
  * stream named by {@code --stream}.
  */
 final class Target implements AutoCloseable {
-
-    /**
-     * Producer settings for the emulator this run starts, where --config and the options say
-     * nothing. kinesis-local handles from about 300 KB/s (on a busy machine) to 2 MB/s of
-     * PutRecords data, whatever the concurrency (a full 5 MiB request took 18 s on a busy machine):
-     * smaller requests, few connections and a longer request timeout keep each request well inside
-     * its timeout (no timeouts, so no retries and no duplicates), and a smaller outstanding limit
-     * makes the sender wait instead of queueing records towards their TTL.
-     */
-    static final Map<String, String> LOCAL_EMULATOR_DEFAULTS = Map.of(
-            "CollectionMaxSize", Integer.toString(512 * 1024),
-            "MaxConnections", "4",
-            "RequestTimeout", "30000",
-            "MaxOutstandingRecords", "20000");
 
     private final Io io;
     private final LocalKinesis emulator;
@@ -59,7 +44,7 @@ final class Target implements AutoCloseable {
                 throw new ParameterException(cmd, "--stream is required with --endpoint or --region (an existing"
                         + " stream; without them a local emulator and a new stream are used)");
             }
-            Config config = Settings.config(cmd, conn, options, null, Map.of(), sink);
+            Config config = Settings.config(cmd, conn, options, null, sink);
             AdminClient admin = new AdminClient(config);
             try {
                 int open = admin.requireStream(stream);
@@ -77,7 +62,7 @@ final class Target implements AutoCloseable {
                     + stream + "')");
         }
         // Validate the options before starting anything.
-        Settings.config(cmd, conn, options, URI.create("http://127.0.0.1:1"), LOCAL_EMULATOR_DEFAULTS, sink);
+        Settings.config(cmd, conn, options, URI.create("http://127.0.0.1:1"), sink);
         long started = System.nanoTime();
         io.err().println("starting " + LocalKinesis.PACKAGE + " " + LocalKinesis.VERSION + " on 127.0.0.1...");
         LocalKinesis emulator = LocalKinesis.launch(io.err());
@@ -88,7 +73,7 @@ final class Target implements AutoCloseable {
         AdminClient admin = null;
         try {
             // Build the clients while node starts: both take seconds on a cold JVM.
-            Config config = Settings.config(cmd, conn, options, emulator.endpoint(), LOCAL_EMULATOR_DEFAULTS, sink);
+            Config config = Settings.config(cmd, conn, options, emulator.endpoint(), sink);
             admin = new AdminClient(config);
             emulator.awaitReady();
             io.err().printf(Locale.ROOT, "%s ready at %s (%.1f s)%n", LocalKinesis.PACKAGE, emulator.endpoint(),

@@ -39,7 +39,8 @@ public enum MetricUnit {
      * The unit of a producer metric.
      *
      * @param metricName a metric name, for example {@code BufferingTime}
-     * @return {@link #BYTES} for {@code UserRecordsDataPut} and {@code KinesisRecordsDataPut},
+     * @return {@link #BYTES} for {@code UserRecordsDataPut}, {@code KinesisRecordsDataPut} and
+     *         {@code RequestSizeLimit},
      *         {@link #MILLISECONDS} for {@code BufferingTime} and {@code RequestTime}, and
      *         {@link #COUNT} for every other name, including names the producer does not emit
      * @throws NullPointerException if {@code metricName} is null
@@ -48,6 +49,7 @@ public enum MetricUnit {
         switch (metricName) {
             case "UserRecordsDataPut":
             case "KinesisRecordsDataPut":
+            case "RequestSizeLimit":
                 return BYTES;
             case "BufferingTime":
             case "RequestTime":

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -44,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,9 @@ import org.slf4j.LoggerFactory;
  *       client's timeout, a wrong record count), scripted ({@link #injectNext}) or at a rate
  *       ({@link #injectRequests});</li>
  *   <li>a stall: {@link #hold()} keeps every PutRecords request unanswered until {@link #release()}
- *       (forwarded then) or {@link #releaseByReset()} (connections reset, nothing forwarded).</li>
+ *       (forwarded then) or {@link #releaseByReset()} (connections reset, nothing forwarded);</li>
+ *   <li>a congested link: {@link #bandwidthLimit} caps the bytes clients send through the proxy, all
+ *       connections together.</li>
  * </ul>
  * Other calls (ListShards, GetRecords, ...) pass through untouched. Decisions use a seeded
  * {@link Random}; what was done is counted in {@link #stats()} and, entry by entry, in
@@ -122,10 +126,12 @@ public final class FaultProxy implements AutoCloseable {
      * @param requestsWithRejects PutRecords requests of which at least one entry was rejected
      * @param unknownOutcome      entries stored by the emulator while the client got no usable answer
      * @param heldRequests        requests held at least once by {@link #hold()}
+     * @param linkBytes           bytes read from clients (request lines, headers and bodies of every call), with
+     *                            or without a {@link #bandwidthLimit}: what crossed the link toward the endpoint
      */
     public record Stats(long putRecordsRequests, long entriesReceived, long entriesForwarded, long entriesAccepted,
             Map<String, Long> entriesRejected, Map<RequestFault, Long> requestFaults, long requestsWithRejects,
-            long unknownOutcome, long heldRequests) {
+            long unknownOutcome, long heldRequests, long linkBytes) {
 
         /** All injected per-record rejections. */
         public long rejectedTotal() {
@@ -159,6 +165,7 @@ public final class FaultProxy implements AutoCloseable {
     private boolean enforceLimits;
     private volatile Duration responseDelay = Duration.ofSeconds(2);
     private volatile Duration latency = Duration.ZERO;
+    private final Link link = new Link();
 
     // stall (guarded by holdLock)
     private final Object holdLock = new Object();
@@ -179,6 +186,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong requestsWithRejects = new AtomicLong();
     private final AtomicLong unknownOutcome = new AtomicLong();
     private final AtomicLong heldRequests = new AtomicLong();
+    private final AtomicLong linkBytes = new AtomicLong();
     private final ConcurrentLinkedQueue<EntryEvent> entryLog = new ConcurrentLinkedQueue<>();
 
     private FaultProxy(KinesisEmulator upstream, long seed) throws IOException {
@@ -292,7 +300,27 @@ public final class FaultProxy implements AutoCloseable {
         return this;
     }
 
-    /** Stops every injection and the added latency (held requests stay held: {@link #release()} them). */
+    /**
+     * Caps the bytes clients send through the proxy at {@code bytesPerSecond}, all connections together:
+     * the model of a congested link toward the endpoint. The proxy reads from its clients at that pace, in
+     * chunks of at most 4 KiB from a token bucket every connection shares, so
+     * concurrent requests share the link as TCP flows would and a big request takes proportionally long.
+     * The bucket holds 50 ms worth of bytes (an idle link's burst). Request lines, headers and bodies of
+     * every call count (counted in {@link Stats#linkBytes()}); answers are not capped.
+     *
+     * <p>As on a real link, a request whose last byte has not crossed when its client gives up is never
+     * forwarded, and one whose bytes all crossed is forwarded whatever the client does next (bytes the
+     * client wrote into its socket before closing still cross). 0 or less: no cap (the default).
+     */
+    public FaultProxy bandwidthLimit(long bytesPerSecond) {
+        link.limit(bytesPerSecond);
+        return this;
+    }
+
+    /**
+     * Stops every injection, the added latency and the {@link #bandwidthLimit} (held requests stay held:
+     * {@link #release()} them).
+     */
     public synchronized FaultProxy clearFaults() {
         throttleRate = 0;
         streamThrottleRates.clear();
@@ -302,6 +330,7 @@ public final class FaultProxy implements AutoCloseable {
         scripted.clear();
         enforceLimits = false;
         latency = Duration.ZERO;
+        link.limit(0);
         return this;
     }
 
@@ -363,7 +392,7 @@ public final class FaultProxy implements AutoCloseable {
         requestFaults.forEach((k, v) -> faults.put(k, v.get()));
         return new Stats(putRecordsRequests.get(), entriesReceived.get(), entriesForwarded.get(), entriesAccepted.get(),
                 Map.copyOf(rejected), faults.isEmpty() ? Map.of() : Map.copyOf(faults), requestsWithRejects.get(),
-                unknownOutcome.get(), heldRequests.get());
+                unknownOutcome.get(), heldRequests.get(), linkBytes.get());
     }
 
     /** Every PutRecords entry that went through the per-record path, in decision order. */
@@ -382,6 +411,7 @@ public final class FaultProxy implements AutoCloseable {
         requestsWithRejects.set(0);
         unknownOutcome.set(0);
         heldRequests.set(0);
+        linkBytes.set(0);
         entryLog.clear();
     }
 
@@ -431,7 +461,7 @@ public final class FaultProxy implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            InputStream in = new BufferedInputStream(new LinkInputStream(socket.getInputStream()), 64 * 1024);
             OutputStream out = socket.getOutputStream();
             while (!closed) {
                 Request request = Request.read(in, out);
@@ -788,6 +818,79 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    }
+
+    /**
+     * The capped link's schedule, shared by every connection: a token bucket kept as the time the link is
+     * next free (virtual scheduling), so each chunk is given the next slot in arrival order.
+     */
+    private static final class Link {
+        static final int CHUNK_BYTES = 4096;
+        private static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+        private long bytesPerSecond;
+        private long nextFreeNanos;
+
+        synchronized void limit(long bytesPerSecond) {
+            this.bytesPerSecond = Math.max(0, bytesPerSecond);
+        }
+
+        synchronized boolean capped() {
+            return bytesPerSecond > 0;
+        }
+
+        /** Books {@code bytes} on the link; returns when they will have crossed (a {@link System#nanoTime()}). */
+        synchronized long book(int bytes, long now) {
+            if (bytesPerSecond <= 0) {
+                return now;
+            }
+            // An idle link banks at most BURST_NANOS of sending time.
+            nextFreeNanos = Math.max(nextFreeNanos, now - BURST_NANOS)
+                    + (long) (bytes * 1e9 / bytesPerSecond);
+            return nextFreeNanos;
+        }
+    }
+
+    /** A client connection's input: what is read from it has crossed the {@link Link}, at its pace. */
+    private final class LinkInputStream extends InputStream {
+        private final InputStream in;
+
+        LinkInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, link.capped() ? Math.min(len, Link.CHUNK_BYTES) : len);
+            if (n > 0) {
+                long crossed = link.book(n, System.nanoTime());
+                for (long wait = crossed - System.nanoTime(); wait > 0; wait = crossed - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedIOException("the proxy closed while pacing a request");
+                    }
+                }
+                linkBytes.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** One HTTP/1.1 request read from a client connection. */

@@ -30,6 +30,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 @IntegrationTest
 class FaultProxyTest {
 
+    private static final long ONE_MB_PER_SECOND = 1_000_000;
+    /** 1.2 MB as base64: about 1.2 s at 1 MB/s. */
+    private static final int BIG_DATA = 900_000;
+
     private static KinesisEmulator emulator;
     private static FaultProxy proxy;
     private static KinesisAsyncClient client;
@@ -177,6 +181,44 @@ class FaultProxyTest {
         proxy.releaseByReset();
         assertThat(catchThrowable(() -> second.get(10, TimeUnit.SECONDS))).hasCauseInstanceOf(SdkClientException.class);
         assertThat(dataRead()).containsExactlyInAnyOrder("held-0", "held-1");
+    }
+
+    @Test
+    void aBandwidthCapPacesARequestAtItsRate() throws Exception {
+        proxy.bandwidthLimit(ONE_MB_PER_SECOND);
+
+        long start = System.nanoTime();
+        PutRecordsResponse response = put(List.of(entry("big", null, new byte[BIG_DATA])));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertThat(response.failedRecordCount()).isZero();
+        long linkBytes = proxy.stats().linkBytes();
+        assertThat(linkBytes).as("the data crossed as base64, with its JSON and headers")
+                .isGreaterThan(BIG_DATA * 4L / 3);
+        double linkSeconds = (double) linkBytes / ONE_MB_PER_SECOND;
+        // About 1.2 s; generous bounds for a busy machine (the burst allowance is 50 ms).
+        assertThat(seconds).as("%d bytes at 1 MB/s", linkBytes).isBetween(linkSeconds * 0.8, linkSeconds * 2 + 1);
+    }
+
+    @Test
+    void concurrentRequestsShareTheCappedLinkFairly() throws Exception {
+        proxy.bandwidthLimit(ONE_MB_PER_SECOND);
+
+        long start = System.nanoTime();
+        List<CompletableFuture<Double>> done = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            done.add(client.putRecords(r -> r.streamName(stream).records(entry("big", null, new byte[BIG_DATA])))
+                    .thenApply(r -> (System.nanoTime() - start) / 1e9));
+        }
+        double first = done.get(0).get(15, TimeUnit.SECONDS);
+        double second = done.get(1).get(15, TimeUnit.SECONDS);
+
+        double linkSeconds = (double) proxy.stats().linkBytes() / ONE_MB_PER_SECOND;
+        // Sharing, both end near the time the link needs for the two; one after the other, the first
+        // would end halfway.
+        assertThat(Math.min(first, second)).as("the first to finish").isGreaterThan(linkSeconds * 0.75);
+        assertThat(Math.max(first, second)).as("the last to finish").isLessThan(linkSeconds * 2 + 1);
+        assertThat(dataRead()).hasSize(2);
     }
 
     private void awaitHeld(int n) {

@@ -38,8 +38,12 @@ public final class MetricNames {
     public static final String KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST = "KinesisRecordsPerPutRecordsRequest";
     /** User records in one PutRecords request. */
     public static final String USER_RECORDS_PER_PUT_RECORDS_REQUEST = "UserRecordsPerPutRecordsRequest";
+    /** The send window's largest request in bytes after each answer (adapts on a slow endpoint; not the KPL's). */
+    public static final String REQUEST_SIZE_LIMIT = "RequestSizeLimit";
+    /** The send window's most requests in flight after each answer (adapts on a slow endpoint; not the KPL's). */
+    public static final String REQUESTS_IN_FLIGHT_LIMIT = "RequestsInFlightLimit";
 
-    /** Every name above, in the order of the KPL's documentation. */
+    /** Every name above: the KPL's, in the order of its documentation, then this library's own. */
     public static final List<String> ALL = List.of(
             USER_RECORDS_RECEIVED,
             USER_RECORDS_PENDING,
@@ -55,7 +59,9 @@ public final class MetricNames {
             REQUEST_TIME,
             USER_RECORDS_PER_KINESIS_RECORD,
             KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST,
-            USER_RECORDS_PER_PUT_RECORDS_REQUEST);
+            USER_RECORDS_PER_PUT_RECORDS_REQUEST,
+            REQUEST_SIZE_LIMIT,
+            REQUESTS_IN_FLIGHT_LIMIT);
 
     private MetricNames() {
     }

@@ -6,21 +6,18 @@ import dev.aiokpl.RecordResult;
 import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.hash.HashKey;
-import dev.aiokpl.internal.metrics.MetricNames;
 import dev.aiokpl.internal.metrics.MetricsRecorder;
-import dev.aiokpl.internal.sender.ErrorClassifier;
 import dev.aiokpl.internal.sender.PutRecordsTransport;
 import dev.aiokpl.internal.sender.SdkPutRecords;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
-import dev.aiokpl.internal.record.Results;
 import dev.aiokpl.internal.retry.Backoff;
 import dev.aiokpl.internal.retry.Retrier;
+import dev.aiokpl.internal.sender.SendWindow;
 import dev.aiokpl.internal.sender.Sender;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * The record pipeline of one producer: owns every stage of every stream and runs them on one
@@ -58,9 +54,6 @@ public final class Engine implements Retrier.Outcomes {
     /** How many accepted records one iteration takes from the inbox before running deadlines. */
     static final int INBOX_BATCH = 16_384;
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** How often UserRecordsPending is sampled. */
-    static final long PENDING_SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final double NANOS_PER_MILLI = 1e6;
 
     public static final String EXPIRED = "Expired";
     public static final String CLOSED = "Closed";
@@ -76,8 +69,8 @@ public final class Engine implements Retrier.Outcomes {
     private final long bufferedNanos;
     private final long ttlNanos;
     private final long maxBlockNanos;
-    private final MetricsRecorder metrics;
-    private long nextPendingSampleNanos = Long.MIN_VALUE;
+    private final RecordMetrics metrics;
+    private final RecordCompletion completion;
 
     private final RecordInbox inbox = new RecordInbox();
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
@@ -121,16 +114,20 @@ public final class Engine implements Retrier.Outcomes {
     public Engine(Config config, KinesisAsyncClient client, PutRecordsTransport transport, TimeBase time,
             Executor callbackExecutor, DoubleSupplier random, MetricsRecorder metrics) {
         this.config = config;
-        this.metrics = metrics;
+        this.metrics = new RecordMetrics(metrics);
         this.client = client;
         this.time = time;
         this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
         this.completer = new Completer(callbackExecutor, flushTracker);
+        this.completion = new RecordCompletion(config.recordTtl(), config.closeTimeout(), time, capacity, arrivalOrder,
+                completer, this.metrics);
         this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
         this.maxBlockNanos = config.maxBlockTime().toNanos();
-        this.sender = new Sender(transport, config.maxConnections(), config.requestTimeout(), time.ticker(),
-                pipelineExecutor, this::onResponse);
+        SendWindow window = new SendWindow(config.collectionMaxSize(), config.collectionMaxCount(),
+                config.maxConnections(), config.requestTimeout().toNanos(), config.adaptiveSending());
+        this.sender = new Sender(transport, window, config.requestTimeout(), time.ticker(), pipelineExecutor,
+                this::onResponse);
         this.sender.expireAfter(ttlNanos, (kr, now) -> streams.get(kr.stream()).expiredBeforeSending(kr, now));
         this.retrier = new Retrier(config.failIfThrottled(),
                 new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time, this);
@@ -166,9 +163,7 @@ public final class Engine implements Retrier.Outcomes {
                 time.ticker().read(), future, flushTracker.enter());
         inbox.offer(r);
         wake();
-        if (metrics.enabled()) {
-            metrics.record(MetricNames.USER_RECORDS_RECEIVED, 1, stream, null, null);
-        }
+        metrics.received(stream);
         return future;
     }
 
@@ -292,7 +287,7 @@ public final class Engine implements Retrier.Outcomes {
             do {
                 PendingRecord r;
                 while ((r = inbox.poll()) != null) {
-                    failClosed(r, time.ticker().read());
+                    completion.failClosed(r, time.ticker().read());
                 }
                 Runnable ev;
                 while ((ev = events.poll()) != null) {
@@ -384,14 +379,7 @@ public final class Engine implements Retrier.Outcomes {
         sender.pump();
         completer.dispatch();
         publishOldest();
-        if (metrics.enabled() && now >= nextPendingSampleNanos) {
-            nextPendingSampleNanos = now + PENDING_SAMPLE_NANOS;
-            for (StreamPipeline sp : streamList) {
-                metrics.record(MetricNames.USER_RECORDS_PENDING, sp.pending, sp.stream, null, null);
-            }
-            wake = Math.min(wake, nextPendingSampleNanos);
-        }
-        return wake;
+        return Math.min(wake, metrics.samplePending(now, streamList));
     }
 
     private void runEvent(Runnable ev) {
@@ -423,71 +411,13 @@ public final class Engine implements Retrier.Outcomes {
     }
 
     private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
-        if (metrics.enabled()) {
-            recordResponseMetrics(batch, startNanos, endNanos, response, error);
-        }
+        metrics.response(batch, startNanos, endNanos, response, error, sender.window());
         retrier.onResponse(batch, startNanos, endNanos, response, error);
-    }
-
-    private void recordResponseMetrics(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response,
-            Throwable error) {
-        String stream = batch.stream();
-        metrics.record(MetricNames.REQUEST_TIME, (endNanos - startNanos) / NANOS_PER_MILLI, stream, null, null);
-        metrics.record(MetricNames.KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST, batch.records().size(), stream, null, null);
-        metrics.record(MetricNames.USER_RECORDS_PER_PUT_RECORDS_REQUEST, batch.userRecordCount(), stream, null, null);
-        List<PutRecordsResultEntry> entries = response == null ? null : response.records();
-        boolean whole = error != null || entries.size() != batch.records().size();
-        String requestCode = error != null ? ErrorClassifier.code(error)
-                : whole ? Retrier.COUNT_MISMATCH : null;
-        for (int i = 0; i < batch.records().size(); i++) {
-            KinesisRecord kr = batch.records().get(i);
-            String code = whole ? requestCode : entries.get(i).errorCode();
-            if (code != null) {
-                metrics.record(MetricNames.ERRORS_BY_CODE, 1, stream, kr.predictedShard(), code);
-                metrics.record(MetricNames.ALL_ERRORS, 1, stream, kr.predictedShard(), null);
-            } else {
-                String shard = entries.get(i).shardId();
-                metrics.record(MetricNames.KINESIS_RECORDS_PUT, 1, stream, shard, null);
-                metrics.record(MetricNames.KINESIS_RECORDS_DATA_PUT, kr.data().length, stream, shard, null);
-                metrics.record(MetricNames.USER_RECORDS_PER_KINESIS_RECORD, kr.records().size(), stream, shard, null);
-            }
-        }
-    }
-
-    /**
-     * @param attempts          how many attempts the record had
-     * @param shard             where it was put, or null
-     * @param firstDelayNanos   how long it waited before its first attempt
-     */
-    private void recordTerminalMetrics(PendingRecord r, boolean success, int attempts, String shard, long firstDelayNanos,
-            String lastCode) {
-        // Expired and Closed are attempts the producer adds, not requests: neither is a retry.
-        boolean synthetic = !success && (EXPIRED.equals(lastCode) || CLOSED.equals(lastCode));
-        int requests = synthetic ? attempts - 1 : attempts;
-        metrics.record(MetricNames.RETRIES_PER_RECORD, Math.max(0, requests - 1), r.stream, shard, null);
-        if (synthetic) {
-            // No response carried these codes, so recordResponseMetrics never counted them (the KPL reports them).
-            metrics.record(MetricNames.ERRORS_BY_CODE, 1, r.stream, null, lastCode);
-            metrics.record(MetricNames.ALL_ERRORS, 1, r.stream, null, null);
-        }
-        if (success) {
-            metrics.record(MetricNames.USER_RECORDS_PUT, 1, r.stream, shard, null);
-            metrics.record(MetricNames.USER_RECORDS_DATA_PUT, r.data.length, r.stream, shard, null);
-            metrics.record(MetricNames.BUFFERING_TIME, Math.max(0, firstDelayNanos) / NANOS_PER_MILLI, r.stream, shard,
-                    null);
-        } else if (EXPIRED.equals(lastCode)) {
-            metrics.record(MetricNames.USER_RECORD_EXPIRED, 1, r.stream, null, null);
-        }
     }
 
     /** Fails a record as Expired, keeping its earlier attempts. */
     void expire(PendingRecord r, long now) {
-        Attempt last = r.lastFailure();
-        String message = "record expired: older than recordTtl=" + config.recordTtl() + " after " + r.attemptCount()
-                + " attempt(s)" + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage());
-        Instant at = time.instant(now);
-        r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), EXPIRED, message));
-        finish(r, false);
+        completion.expire(r, now);
     }
 
     void resolveDeferred(StreamPipeline.Deferred d, ShardRange shard) {
@@ -504,7 +434,7 @@ public final class Engine implements Retrier.Outcomes {
                         + d.sequenceNumber() + ", but whether that shard's hash key range holds it was not yet "
                         + "confirmed (a consumer may drop it)";
                 for (PendingRecord p : d.kr().records()) {
-                    failClosed(p, now, written);
+                    completion.failClosed(p, now, written);
                 }
             }
         }
@@ -512,7 +442,7 @@ public final class Engine implements Retrier.Outcomes {
         for (PutBatch b : sender.drainInFlight()) {
             for (KinesisRecord kr : b.records()) {
                 for (PendingRecord p : kr.records()) {
-                    failClosed(p, now, "a request holding it was in flight, so it may have been written");
+                    completion.failClosed(p, now, "a request holding it was in flight, so it may have been written");
                 }
             }
         }
@@ -530,54 +460,9 @@ public final class Engine implements Retrier.Outcomes {
             unsent.add(r);
         }
         for (PendingRecord p : unsent) {
-            failClosed(p, now);
+            completion.failClosed(p, now);
         }
         completer.dispatch();
-    }
-
-    /** Fails a record that is in no request: it was not written by this attempt. */
-    private void failClosed(PendingRecord r, long now) {
-        failClosed(r, now, null);
-    }
-
-    /** @param written what may have happened to the record in the stream, or null if it was not sent */
-    private void failClosed(PendingRecord r, long now, String written) {
-        if (r.done) {
-            return;
-        }
-        Attempt last = r.lastFailure();
-        Instant at = time.instant(now);
-        String message = written == null
-                ? "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout() + ")"
-                : "the producer was closed before the record completed (closeTimeout=" + config.closeTimeout()
-                        + "); " + written;
-        r.addAttempt(Attempt.failure(at, at, TimeBase.nanosBetween(r.waitStartNanos, now), CLOSED,
-                message + (last == null ? "" : "; last error: " + last.errorCode() + ": " + last.errorMessage())));
-        finish(r, false);
-    }
-
-    /** Ends a record with the attempts it has (the last one decides success). */
-    private void finish(PendingRecord r, boolean success) {
-        if (r.done) {
-            return;
-        }
-        List<Attempt> attempts = r.attempts();
-        Attempt last = attempts.get(attempts.size() - 1);
-        if (metrics.enabled()) {
-            recordTerminalMetrics(r, success, attempts.size(), success ? last.shardId() : null,
-                    attempts.get(0).delay().toNanos(), last.errorCode());
-        }
-        complete(r, success ? RecordResult.success(attempts) : RecordResult.failure(attempts));
-    }
-
-    private void complete(PendingRecord r, RecordResult result) {
-        r.done = true;
-        arrivalOrder.remove(r);
-        capacity.release(r.size);
-        if (r.owner instanceof StreamPipeline sp) {
-            sp.pending--;
-        }
-        completer.add(r, result);
     }
 
     private static IllegalStateException closedException() {
@@ -588,39 +473,24 @@ public final class Engine implements Retrier.Outcomes {
 
     @Override
     public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
-        if (r.done) {
-            return;
-        }
-        if (r.attemptCount() > 0) {
-            r.addAttempt(Attempt.success(request.startedAt(), request.endedAt(), delayNanos, request.shardId(),
-                    request.sequenceNumber()));
-            finish(r, true);
-            return;
-        }
-        // The common case: no list, no per-record Attempt (see Results).
-        if (metrics.enabled()) {
-            recordTerminalMetrics(r, true, 1, request.shardId(), delayNanos, null);
-        }
-        complete(r, Results.firstAttemptSuccess(request, delayNanos));
+        completion.succeeded(r, request, delayNanos);
     }
 
     @Override
     public void failed(PendingRecord r, Attempt attempt) {
-        r.addAttempt(attempt);
-        finish(r, false);
+        completion.failed(r, attempt);
     }
 
     @Override
     public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
         r.addAttempt(attempt);
-        if (metrics.enabled() && Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
-            // The response reported a success; the retrier found the shard wrong (counted per user record).
-            metrics.record(MetricNames.ERRORS_BY_CODE, 1, r.stream, attempt.shardId(), Retrier.WRONG_SHARD);
-            metrics.record(MetricNames.ALL_ERRORS, 1, r.stream, attempt.shardId(), null);
+        if (Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
+            // The response reported a success; the retrier found the shard wrong.
+            metrics.wrongShard(r.stream, attempt.shardId());
         }
         StreamPipeline sp = streams.get(r.stream);
         if (aborted) {
-            failClosed(r, time.ticker().read());
+            completion.failClosed(r, time.ticker().read());
             return;
         }
         r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);

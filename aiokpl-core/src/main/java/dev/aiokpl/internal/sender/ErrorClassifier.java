@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -140,6 +142,31 @@ public final class ErrorClassifier {
             m = error.getCause().toString();
         }
         return m == null ? error.getClass().getName() : m;
+    }
+
+    /**
+     * Whether a request failed for lack of time, the sign of a congested path: the SDK's (or the direct
+     * path's) call timeout, a read or write timeout, or no connection freed up in time.
+     */
+    public static boolean isTimeout(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+            String name = t.getClass().getSimpleName();
+            if (name.equals("ReadTimeoutException") || name.equals("WriteTimeoutException")
+                    || name.equals("SocketTimeoutException")) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && m.contains("Acquire operation took longer")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** Unwraps CompletionException / ExecutionException. */

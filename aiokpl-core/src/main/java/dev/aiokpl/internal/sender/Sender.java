@@ -17,17 +17,23 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
- * Sends PutRecords requests through a {@link PutRecordsTransport}, at most {@code maxInFlight} at once
- * (the {@code maxConnections} knob); further batches wait in FIFO order. Each request carries the
- * {@code requestTimeout} as its API call timeout. Responses are handed to the {@link ResponseHandler}
- * through the pipeline executor, so they are handled on the pipeline thread.
+ * Sends PutRecords requests through a {@link PutRecordsTransport}, as many at once as the
+ * {@link SendWindow} allows (at most {@code maxConnections}); further batches wait in FIFO order. Each
+ * request carries the {@code requestTimeout} as its API call timeout. Responses are handed to the
+ * {@link ResponseHandler} through the pipeline executor, so they are handled on the pipeline thread;
+ * before that, each outcome adjusts the window (a timeout shrinks it, a timely answer grows it).
+ *
+ * <p>A request is built when a connection frees up, within the window's current request limits: a
+ * waiting batch larger than they allow is split (its first entries go, the rest wait at the head), so
+ * a retry after a timeout goes out in smaller requests.
  *
  * <p>When a connection frees up, the batches of the same stream that wait behind the next one are
- * merged into its request, within the limits it was collected under (count, size, and
+ * merged into its request, within the limits it was collected under and the window's (count, size, and
  * {@link Collector#SHARD_BYTES_PER_REQUEST} per shard). Without this, a producer whose requests are
  * slow (high latency, or many shards each closing a small request every {@code recordMaxBufferedTime})
  * is capped at {@code maxInFlight / latency} requests per second whatever they hold, and records queue
@@ -54,7 +60,7 @@ public final class Sender {
     }
 
     private final PutRecordsTransport transport;
-    private final int maxInFlight;
+    private final SendWindow window;
     private final Duration requestTimeout;
     private final Ticker ticker;
     private final Executor pipelineExecutor;
@@ -68,19 +74,39 @@ public final class Sender {
     private final Set<PutBatch> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** A sender whose requests go through {@code client}'s {@code putRecords}. */
+    /** A sender whose requests go through {@code client}'s {@code putRecords}, with fixed limits. */
     public Sender(KinesisAsyncClient client, int maxInFlight, Duration requestTimeout, Ticker ticker,
             Executor pipelineExecutor, ResponseHandler handler) {
-        this(new SdkPutRecords(client), maxInFlight, requestTimeout, ticker, pipelineExecutor, handler);
+        this(new SdkPutRecords(client), fixedWindow(maxInFlight, requestTimeout), requestTimeout, ticker,
+                pipelineExecutor, handler);
     }
 
-    public Sender(PutRecordsTransport transport, int maxInFlight, Duration requestTimeout, Ticker ticker,
+    /**
+     * @param transport        how requests go out
+     * @param window           the request and in-flight limits, adjusted by every outcome
+     * @param requestTimeout   each request's time limit
+     * @param ticker           the time source
+     * @param pipelineExecutor runs outcomes on the pipeline thread
+     * @param handler          receives every outcome
+     */
+    public Sender(PutRecordsTransport transport, SendWindow window, Duration requestTimeout, Ticker ticker,
             Executor pipelineExecutor, ResponseHandler handler) {
         this.transport = transport;
-        this.maxInFlight = maxInFlight;
+        this.window = window;
         this.requestTimeout = requestTimeout;
         this.ticker = ticker;
         this.pipelineExecutor = pipelineExecutor;
         this.handler = handler;
+    }
+
+    /** A window that keeps {@code maxInFlight} requests of any size the batches allow. */
+    static SendWindow fixedWindow(int maxInFlight, Duration requestTimeout) {
+        return new SendWindow(Long.MAX_VALUE, Integer.MAX_VALUE, maxInFlight, requestTimeout.toNanos(), false);
+    }
+
+    /** The current limits (pipeline thread). */
+    public SendWindow window() {
+        return window;
     }
 
     /**
@@ -98,15 +124,36 @@ public final class Sender {
         pump();
     }
 
-    /** Sends waiting batches while below the in-flight limit, merging those that fit together. */
+    /** Sends waiting batches while below the in-flight limit, split or merged to the request limits. */
     public void pump() {
-        while (inFlight.size() < maxInFlight && !waiting.isEmpty()) {
-            PutBatch next = waiting.poll();
-            PutBatch live = withoutExpired(waiting.isEmpty() ? next : mergeWaiting(next));
+        while (inFlight.size() < window.inFlight() && !waiting.isEmpty()) {
+            PutBatch live = withoutExpired(nextRequest());
             if (live != null) {
                 send(live);
             }
         }
+    }
+
+    /** Takes the next request from the waiting batches, within the head batch's and the window's limits. */
+    private PutBatch nextRequest() {
+        PutBatch head = waiting.poll();
+        int maxCount = (int) Math.min(head.maxCount(), window.requestEntries());
+        long maxSize = Math.min(head.maxSize(), window.requestBytes());
+        if (head.records().size() <= maxCount && head.size() <= maxSize) {
+            return waiting.isEmpty() ? head : mergeWaiting(head, maxCount, maxSize);
+        }
+        List<KinesisRecord> records = head.records();
+        int n = 1; // at least one entry, whatever its size
+        long size = records.get(0).size();
+        while (n < records.size() && n < maxCount && size + records.get(n).size() <= maxSize) {
+            size += records.get(n).size();
+            n++;
+        }
+        List<KinesisRecord> rest = records.subList(n, records.size());
+        waiting.addFirst(new PutBatch(head.stream(), new ArrayList<>(rest), head.size() - size, head.maxCount(),
+                head.maxSize()));
+        return new PutBatch(head.stream(), new ArrayList<>(records.subList(0, n)), size, head.maxCount(),
+                head.maxSize());
     }
 
     /**
@@ -148,8 +195,8 @@ public final class Sender {
      * Takes into {@code head}'s request the batches of its stream that wait behind it, in order, while
      * they fit; stops at the first one that does not, so a stream's entries keep their order.
      */
-    private PutBatch mergeWaiting(PutBatch head) {
-        if (head.records().size() >= head.maxCount() || head.size() >= head.maxSize()) {
+    private PutBatch mergeWaiting(PutBatch head, int maxCount, long maxSize) {
+        if (head.records().size() >= maxCount || head.size() >= maxSize) {
             return head;
         }
         List<KinesisRecord> records = null;
@@ -163,7 +210,7 @@ public final class Sender {
                 continue;
             }
             int count = (records == null ? head.records().size() : records.size()) + b.records().size();
-            if (count > head.maxCount() || size + b.size() > head.maxSize()) {
+            if (count > maxCount || size + b.size() > maxSize) {
                 break;
             }
             if (bytesByShard == null) {
@@ -251,9 +298,19 @@ public final class Sender {
             Throwable cause = ErrorClassifier.unwrap(error);
             pipelineExecutor.execute(() -> {
                 inFlight.remove(batch);
+                adjustWindow(start, end, response, cause);
                 handler.onResponse(batch, start, end, response, cause);
                 pump();
             });
         });
+    }
+
+    /** A timeout shrinks the window; any answer from the service (errors included) is a latency sample. */
+    private void adjustWindow(long start, long end, PutRecordsResponse response, Throwable error) {
+        if (response != null || error instanceof AwsServiceException) {
+            window.onAnswer(start, end);
+        } else if (ErrorClassifier.isTimeout(error)) {
+            window.onTimeout(start, end);
+        }
     }
 }

@@ -21,7 +21,7 @@ class MetricNamesTest {
                 constants.add(field.get(null));
             }
         }
-        assertThat(MetricNames.ALL).hasSize(15).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
+        assertThat(MetricNames.ALL).hasSize(17).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
                 constants.stream().map(String.class::cast).toList());
     }
 
@@ -46,7 +46,9 @@ class MetricNamesTest {
                 Map.entry("RequestTime", MetricUnit.MILLISECONDS),
                 Map.entry("UserRecordsPerKinesisRecord", MetricUnit.COUNT),
                 Map.entry("KinesisRecordsPerPutRecordsRequest", MetricUnit.COUNT),
-                Map.entry("UserRecordsPerPutRecordsRequest", MetricUnit.COUNT));
+                Map.entry("UserRecordsPerPutRecordsRequest", MetricUnit.COUNT),
+                Map.entry("RequestSizeLimit", MetricUnit.BYTES),
+                Map.entry("RequestsInFlightLimit", MetricUnit.COUNT));
     }
 
     @Test

@@ -1,0 +1,180 @@
+package dev.aiokpl.internal.sender;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The send boundary's limits, in one place: how many bytes and entries the next PutRecords request
+ * may hold, and how many requests may be in flight. Adaptive (SPEC §3 "Slow endpoints"), as TCP's
+ * congestion window:
+ *
+ * <ul>
+ *   <li>it starts with one request in flight, of the configured size, and adds one per timely answer
+ *       (slow start) until the first sign of congestion;</li>
+ *   <li>a timeout halves all three limits (multiplicative decrease): the next requests, retries
+ *       included, are smaller and fewer, so they fit in {@code requestTimeout} again;</li>
+ *   <li>an answer slower than half {@code requestTimeout} halves the requests in flight (or, with one
+ *       left, its size): the endpoint is near the point where requests would time out;</li>
+ *   <li>an answer within a third of {@code requestTimeout} grows each limit back additively (about one
+ *       request, and 1/32 of the configured size and entries, per round of answers); in between, the
+ *       limits hold.</li>
+ * </ul>
+ *
+ * <p>A decrease reacts once per round: only a request sent after the last decrease can cause
+ * another, since the requests sent before it were sized by the old limits. The limits never go
+ * below one request of one entry, nor above the configured maxima. When not adaptive, the limits
+ * are the configured maxima, always.
+ *
+ * <p>Not thread-safe: owned by the pipeline thread.
+ */
+public final class SendWindow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SendWindow.class);
+    /** Additive increase per round of answers, as a fraction of the configured request size and entries. */
+    static final int GROWTH_STEPS = 32;
+
+    private final long maxBytes;
+    private final int maxEntries;
+    private final int maxInFlight;
+    private final long fastNanos;
+    private final long slowNanos;
+    private final boolean adaptive;
+
+    private double bytes;
+    private double entries;
+    private double inFlight;
+    private boolean slowStart;
+    /** Requests started before this did not see the last decrease. */
+    private long lastDecreaseNanos = Long.MIN_VALUE;
+
+    /**
+     * @param maxBytes            the largest request, in bytes ({@code collectionMaxSize})
+     * @param maxEntries          the most entries in a request ({@code collectionMaxCount})
+     * @param maxInFlight         the most requests in flight ({@code maxConnections})
+     * @param requestTimeoutNanos a request's time limit ({@code requestTimeout})
+     * @param adaptive            false to keep the maxima whatever happens ({@code adaptiveSending})
+     */
+    public SendWindow(long maxBytes, int maxEntries, int maxInFlight, long requestTimeoutNanos, boolean adaptive) {
+        if (maxBytes < 1 || maxEntries < 1 || maxInFlight < 1 || requestTimeoutNanos < 1) {
+            throw new IllegalArgumentException("limits must be positive: maxBytes=" + maxBytes + ", maxEntries="
+                    + maxEntries + ", maxInFlight=" + maxInFlight + ", requestTimeoutNanos=" + requestTimeoutNanos);
+        }
+        this.maxBytes = maxBytes;
+        this.maxEntries = maxEntries;
+        this.maxInFlight = maxInFlight;
+        this.fastNanos = requestTimeoutNanos / 3;
+        this.slowNanos = requestTimeoutNanos / 2;
+        this.adaptive = adaptive;
+        this.bytes = maxBytes;
+        this.entries = maxEntries;
+        this.inFlight = adaptive ? 1 : maxInFlight;
+        this.slowStart = adaptive;
+    }
+
+    /** Most bytes (partition keys + data) the next request may hold; at least 1. */
+    public long requestBytes() {
+        return (long) bytes;
+    }
+
+    /** Most entries the next request may hold; at least 1. */
+    public int requestEntries() {
+        return (int) entries;
+    }
+
+    /** Most requests in flight; at least 1. */
+    public int inFlight() {
+        return (int) inFlight;
+    }
+
+    /** Whether the limits adapt (false: they stay at the configured maxima). */
+    public boolean adaptive() {
+        return adaptive;
+    }
+
+    /**
+     * A request sent at {@code startNanos} timed out (or failed in a way that says the path is
+     * overloaded) at {@code nowNanos}: halves every limit, once per round.
+     *
+     * @return whether the limits changed
+     */
+    public boolean onTimeout(long startNanos, long nowNanos) {
+        if (!adaptive || startNanos < lastDecreaseNanos) {
+            return false;
+        }
+        long before = requestBytes();
+        int beforeEntries = requestEntries();
+        int beforeInFlight = inFlight();
+        bytes = Math.max(1, bytes / 2);
+        entries = Math.max(1, entries / 2);
+        inFlight = half(inFlight);
+        return decreased(nowNanos, "a request timed out", before, beforeEntries, beforeInFlight);
+    }
+
+    /**
+     * A request sent at {@code startNanos} was answered at {@code endNanos} (whatever the answer
+     * said: the path carried it): grows the limits if it was fast, shrinks them if it was slow.
+     *
+     * @return whether the limits changed
+     */
+    public boolean onAnswer(long startNanos, long endNanos) {
+        if (!adaptive) {
+            return false;
+        }
+        long latency = endNanos - startNanos;
+        long before = requestBytes();
+        int beforeEntries = requestEntries();
+        int beforeInFlight = inFlight();
+        if (latency > slowNanos) {
+            if (startNanos < lastDecreaseNanos) {
+                return false;
+            }
+            if (inFlight() >= 2) {
+                inFlight = half(inFlight);
+            } else {
+                bytes = Math.max(1, bytes / 2);
+                entries = Math.max(1, entries / 2);
+            }
+            return decreased(endNanos, "a request took " + latency / 1_000_000 + " ms", before, beforeEntries,
+                    beforeInFlight);
+        }
+        if (latency > fastNanos) {
+            return false;
+        }
+        if (slowStart) {
+            inFlight = Math.min(maxInFlight, inFlight + 1);
+            slowStart = inFlight < maxInFlight;
+        } else {
+            double round = Math.max(1, inFlight);
+            inFlight = Math.min(maxInFlight, inFlight + 1 / round);
+            bytes = Math.min(maxBytes, bytes + (double) maxBytes / GROWTH_STEPS / round);
+            entries = Math.min(maxEntries, entries + (double) maxEntries / GROWTH_STEPS / round);
+        }
+        return changed("grew", before, beforeEntries, beforeInFlight);
+    }
+
+    /** Half the requests in flight, a whole number of them: the limit reads as what it allows. */
+    private static double half(double inFlight) {
+        return Math.max(1, Math.floor(inFlight / 2));
+    }
+
+    private boolean decreased(long nowNanos, String why, long before, int beforeEntries, int beforeInFlight) {
+        slowStart = false;
+        lastDecreaseNanos = nowNanos;
+        return changed("shrank (" + why + ")", before, beforeEntries, beforeInFlight);
+    }
+
+    private boolean changed(String how, long before, int beforeEntries, int beforeInFlight) {
+        boolean changed = requestBytes() != before || requestEntries() != beforeEntries || inFlight() != beforeInFlight;
+        if (changed && LOG.isDebugEnabled()) {
+            LOG.debug("send window {}: requests of at most {} bytes and {} entries, {} in flight", how,
+                    requestBytes(), requestEntries(), inFlight());
+        }
+        return changed;
+    }
+
+    @Override
+    public String toString() {
+        return "SendWindow{bytes=" + requestBytes() + ", entries=" + requestEntries() + ", inFlight=" + inFlight()
+                + ", adaptive=" + adaptive + '}';
+    }
+}
