@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
  * congestion window:
  *
  * <ul>
- *   <li>it starts with one request in flight, of the configured size, and adds one per timely answer
- *       (slow start) until the first sign of congestion;</li>
+ *   <li>it starts with one request in flight, of an eighth of the configured size and entries, and
+ *       per timely answer adds one request in flight and doubles the size and entries (slow start),
+ *       up to the configured maxima or until the first sign of congestion: a first wave of full-size
+ *       requests on a slow link would time out whole, and each timeout may leave a duplicate;</li>
  *   <li>a timeout halves all three limits (multiplicative decrease): the next requests, retries
  *       included, are smaller and fewer, so they fit in {@code requestTimeout} again;</li>
  *   <li>an answer slower than half {@code requestTimeout} halves the requests in flight (or, with one
@@ -32,6 +34,8 @@ public final class SendWindow {
     private static final Logger LOG = LoggerFactory.getLogger(SendWindow.class);
     /** Additive increase per round of answers, as a fraction of the configured request size and entries. */
     static final int GROWTH_STEPS = 32;
+    /** The first requests hold this fraction of the configured size and entries (slow start doubles it). */
+    static final int INITIAL_FRACTION = 8;
 
     private final long maxBytes;
     private final int maxEntries;
@@ -65,8 +69,8 @@ public final class SendWindow {
         this.fastNanos = requestTimeoutNanos / 3;
         this.slowNanos = requestTimeoutNanos / 2;
         this.adaptive = adaptive;
-        this.bytes = maxBytes;
-        this.entries = maxEntries;
+        this.bytes = adaptive ? Math.max(1, maxBytes / (double) INITIAL_FRACTION) : maxBytes;
+        this.entries = adaptive ? Math.max(1, maxEntries / (double) INITIAL_FRACTION) : maxEntries;
         this.inFlight = adaptive ? 1 : maxInFlight;
         this.slowStart = adaptive;
     }
@@ -142,7 +146,9 @@ public final class SendWindow {
         }
         if (slowStart) {
             inFlight = Math.min(maxInFlight, inFlight + 1);
-            slowStart = inFlight < maxInFlight;
+            bytes = Math.min(maxBytes, bytes * 2);
+            entries = Math.min(maxEntries, entries * 2);
+            slowStart = inFlight < maxInFlight || bytes < maxBytes || entries < maxEntries;
         } else {
             double round = Math.max(1, inFlight);
             inFlight = Math.min(maxInFlight, inFlight + 1 / round);

@@ -16,8 +16,17 @@ class SendWindowTest {
     private long now;
 
     @Test
-    void startsWithOneFullSizeRequestAndAddsOnePerTimelyAnswer() {
+    void startsWithOneEighthSizeRequestThenDoublesTheSizeAndAddsARequestPerTimelyAnswer() {
         assertThat(window.inFlight()).isEqualTo(1);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 8);
+        assertThat(window.requestEntries()).isEqualTo(62);
+        answer(100 * MS);
+        assertThat(window.inFlight()).isEqualTo(2);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 4);
+        assertThat(window.requestEntries()).isEqualTo(125);
+        for (int i = 0; i < 3; i++) {
+            answer(100 * MS);
+        }
         assertThat(window.requestBytes()).isEqualTo(MAX_BYTES);
         assertThat(window.requestEntries()).isEqualTo(500);
         for (int i = 0; i < 30; i++) {
