@@ -1,6 +1,5 @@
 package dev.aiokpl.internal.pipeline;
 
-import dev.aiokpl.Attempt;
 import dev.aiokpl.Config;
 import dev.aiokpl.RecordResult;
 import dev.aiokpl.internal.TimeBase;
@@ -16,7 +15,6 @@ import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.sender.SendWindow;
 import dev.aiokpl.internal.sender.Sender;
 import dev.aiokpl.internal.shardmap.ShardMap;
-import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * <p>Every accepted record ends terminal exactly once, decided on the pipeline thread
  * ({@link #finish}); its future is completed on the callback executor by the {@link Completer}.
  */
-public final class Engine implements Retrier.Outcomes {
+public final class Engine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     /** How many accepted records one iteration takes from the inbox before running deadlines. */
@@ -130,7 +128,7 @@ public final class Engine implements Retrier.Outcomes {
                 this::onResponse);
         this.sender.expireAfter(ttlNanos, (kr, now) -> streams.get(kr.stream()).expiredBeforeSending(kr, now));
         this.retrier = new Retrier(config.failIfThrottled(),
-                new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time, this);
+                new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time);
     }
 
     // ---------------------------------------------------------------- user threads
@@ -282,7 +280,7 @@ public final class Engine implements Retrier.Outcomes {
         // completer have one owner: touch them here only once the pipeline thread is gone.
         boolean pipelineGone = t == null || !t.isAlive();
         if (pipelineGone) {
-            aborted = true;
+            stopRetrying();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             do {
                 PendingRecord r;
@@ -361,12 +359,8 @@ public final class Engine implements Retrier.Outcomes {
         int taken = 0;
         while (taken < INBOX_BATCH && (r = inbox.poll()) != null) {
             taken++;
-            r.deadlineNanos = r.arrivalNanos + bufferedNanos;
             arrivalOrder.add(r);
-            StreamPipeline sp = stream(r.stream);
-            r.owner = sp;
-            sp.pending++;
-            sp.accept(r, now);
+            stream(r.stream).admit(r, now);
         }
         // A full producer with nothing in flight would only wait for deadlines: no record can join
         // the open aggregates or batches until some complete, so send them now.
@@ -395,9 +389,12 @@ public final class Engine implements Retrier.Outcomes {
         if (sp == null) {
             ShardMap map = new ShardMap(name, client, time.ticker(), config.shardMapRefreshInterval(),
                     pipelineExecutor, () -> { });
-            sp = new StreamPipeline(name, map, this, config.aggregationEnabled(), config.aggregationMaxCount(),
-                    config.aggregationMaxSize(), config.rateLimit(), config.collectionMaxCount(),
-                    config.collectionMaxSize(), ttlNanos, sender::submit);
+            sp = new StreamPipeline(name, map, retrier, completion, metrics, config.aggregationEnabled(),
+                    config.aggregationMaxCount(), config.aggregationMaxSize(), config.rateLimit(),
+                    config.collectionMaxCount(), config.collectionMaxSize(), bufferedNanos, ttlNanos, sender::submit);
+            if (aborted) {
+                sp.stopRetrying();
+            }
             streams.put(name, sp);
             streamList.add(sp);
             map.start();
@@ -412,20 +409,19 @@ public final class Engine implements Retrier.Outcomes {
 
     private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
         metrics.response(batch, startNanos, endNanos, response, error, sender.window());
-        retrier.onResponse(batch, startNanos, endNanos, response, error);
+        streams.get(batch.stream()).onResponse(batch, startNanos, endNanos, response, error);
     }
 
-    /** Fails a record as Expired, keeping its earlier attempts. */
-    void expire(PendingRecord r, long now) {
-        completion.expire(r, now);
-    }
-
-    void resolveDeferred(StreamPipeline.Deferred d, ShardRange shard) {
-        retrier.onShardResolved(d.kr(), d.shardId(), shard, d.sequenceNumber(), d.startNanos(), d.endNanos());
+    /** From now on, records to retry fail as Closed at once. */
+    private void stopRetrying() {
+        aborted = true;
+        for (StreamPipeline sp : streamList) {
+            sp.stopRetrying();
+        }
     }
 
     private void abort() {
-        aborted = true;
+        stopRetrying();
         long now = time.ticker().read();
         // Written, but the shard it landed on could not be confirmed yet.
         for (StreamPipeline sp : streamList) {
@@ -469,66 +465,12 @@ public final class Engine implements Retrier.Outcomes {
         return new IllegalStateException("the producer is closed; putRecord is not accepted after close()");
     }
 
-    // ---------------------------------------------------------------- Retrier.Outcomes
-
-    @Override
-    public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
-        completion.succeeded(r, request, delayNanos);
-    }
-
-    @Override
-    public void failed(PendingRecord r, Attempt attempt) {
-        completion.failed(r, attempt);
-    }
-
-    @Override
-    public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
-        r.addAttempt(attempt);
-        if (Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
-            // The response reported a success; the retrier found the shard wrong.
-            metrics.wrongShard(r.stream, attempt.shardId());
-        }
-        StreamPipeline sp = streams.get(r.stream);
-        if (aborted) {
-            completion.failClosed(r, time.ticker().read());
-            return;
-        }
-        r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);
-        r.deadlineNanos = r.notBeforeNanos + bufferedNanos / 2;
-        sp.retryQueue.add(r);
-    }
-
-    @Override
-    public void throttled(String stream, String shardId, long nowNanos) {
-        streams.get(stream).limiter.throttled(shardId, nowNanos);
-    }
-
-    @Override
-    public void shardMapStale(String stream, long evidenceNanos) {
-        streams.get(stream).shardMap.invalidate(evidenceNanos);
-    }
-
-    @Override
-    public void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
-        StreamPipeline sp = streams.get(kr.stream());
-        long giveUp = endNanos + StreamPipeline.DEFERRED_GIVE_UP_NANOS;
-        for (PendingRecord r : kr.records()) {
-            giveUp = Math.min(giveUp, r.arrivalNanos + ttlNanos); // never wait past a record's TTL
-        }
-        sp.deferred.add(new StreamPipeline.Deferred(kr, shardId, sequenceNumber, startNanos, endNanos, giveUp));
-    }
-
-    @Override
-    public ShardRange shard(String stream, String shardId) {
-        return streams.get(stream).shardMap.shard(shardId);
-    }
-
     // ---------------------------------------------------------------- introspection for tests
 
     /** The stream's shard map (pipeline thread / tests). */
     public ShardMap shardMap(String stream) {
         StreamPipeline sp = streams.get(stream);
-        return sp == null ? null : sp.shardMap;
+        return sp == null ? null : sp.shardMap();
     }
 
     /** Batches waiting for a connection (pipeline thread / tests). */
