@@ -38,6 +38,8 @@ public final class Engine {
 
     public static final String EXPIRED = "Expired";
     public static final String CLOSED = "Closed";
+    /** Longest single wait of close() for a flush before its deadline is checked again. */
+    static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final TimeBase time;
     private final Capacity capacity;
@@ -108,7 +110,7 @@ public final class Engine {
         final RecordCompletion completion;
 
         Stages(Config config, TimeBase time, Executor callbackExecutor, RecordMetrics metrics) {
-            this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
+            this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes(), time.ticker());
             this.completer = new Completer(callbackExecutor, flushTracker);
             this.metrics = metrics;
             this.completion = new RecordCompletion(config.recordTtl(), config.closeTimeout(), time, capacity,
@@ -217,23 +219,29 @@ public final class Engine {
     }
 
     /**
-     * Flushes until nothing is outstanding or {@code timeout} has passed.
+     * Flushes until nothing is outstanding or {@code timeout} has passed on the ticker (checked at
+     * least every {@link #DRAIN_POLL_NANOS}, so a manual ticker ends the wait too).
      *
      * @return false if interrupted
      */
     private boolean drain(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        // Loop: records that raced with the closed flag are accepted after the first flush.
+        long deadline = time.ticker().read() + timeout.toNanos();
+        CompletableFuture<Void> flushed = null;
         while (capacity.records() > 0) {
-            long left = deadline - System.nanoTime();
+            long left = deadline - time.ticker().read();
             if (left <= 0) {
                 return true;
             }
+            if (flushed == null || flushed.isDone()) {
+                flushed = flush(); // again: records that raced with the closed flag came after the last flush
+            }
             try {
-                flush().get(left, TimeUnit.NANOSECONDS);
+                flushed.get(Math.min(left, DRAIN_POLL_NANOS), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // check the deadline again
             } catch (InterruptedException e) {
                 return false;
-            } catch (TimeoutException | ExecutionException e) {
+            } catch (ExecutionException e) {
                 return true;
             }
         }

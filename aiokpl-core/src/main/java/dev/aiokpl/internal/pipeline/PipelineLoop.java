@@ -162,6 +162,8 @@ final class PipelineLoop {
         // The inbox and the completer have one owner: touch them here only once the pipeline thread is gone.
         if (t == null || !t.isAlive()) {
             streams.stopRetrying();
+            // A real-time bound, not a deadline of the producer's: it only lets user threads that raced
+            // with close() finish handing over their records, and must end even on a manual ticker.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             do {
                 PendingRecord r;
