@@ -81,7 +81,7 @@ public final class Engine {
 
     private Engine(Config config, TimeBase time, Stages s, KinesisAsyncClient client, PutRecordsTransport transport,
             DoubleSupplier random) {
-        this(config, time, s.capacity, s.flushTracker, s.metrics, new PipelineLoop(config, client, transport,
+        this(config, time, s.capacity, s.flushTracker, s.metrics, new PipelineLoop(config, client::listShards, transport,
                 new SendWindow(config.collectionMaxSize(), config.collectionMaxCount(), config.maxConnections(),
                         config.requestTimeout().toNanos(), config.adaptiveSending()),
                 time, s.capacity, s.arrivalOrder, s.completer, s.completion, s.metrics,

@@ -9,6 +9,7 @@ import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.sender.PutRecordsTransport;
 import dev.aiokpl.internal.sender.SendWindow;
 import dev.aiokpl.internal.sender.Sender;
+import dev.aiokpl.internal.shardmap.ListShards;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
@@ -61,11 +61,11 @@ final class PipelineLoop {
     private boolean flushRequested;
 
     /**
-     * @param client    loads the shard maps (the caller owns it)
-     * @param transport sends PutRecords
-     * @param window    the adaptive request size and concurrency
+     * @param listShards loads the shard maps
+     * @param transport  sends PutRecords
+     * @param window     the adaptive request size and concurrency
      */
-    PipelineLoop(Config config, KinesisAsyncClient client, PutRecordsTransport transport, SendWindow window,
+    PipelineLoop(Config config, ListShards listShards, PutRecordsTransport transport, SendWindow window,
             TimeBase time, Capacity capacity, ArrivalOrder arrivalOrder, Completer completer,
             RecordCompletion completion, RecordMetrics metrics, Retrier retrier) {
         this.time = time;
@@ -76,7 +76,7 @@ final class PipelineLoop {
         this.metrics = metrics;
         this.sender = new Sender(transport, window, config.requestTimeout(), time.ticker(), pipelineExecutor,
                 this::onResponse);
-        this.streams = new Streams(config, client, time, pipelineExecutor, retrier, completion, metrics,
+        this.streams = new Streams(config, listShards, time, pipelineExecutor, retrier, completion, metrics,
                 sender::submit);
         this.sender.expireAfter(config.recordTtl().toNanos(),
                 (kr, now) -> streams.find(kr.stream()).expiredBeforeSending(kr, now));

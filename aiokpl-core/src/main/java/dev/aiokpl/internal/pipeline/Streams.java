@@ -5,6 +5,7 @@ import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.retry.Retrier;
+import dev.aiokpl.internal.shardmap.ListShards;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
  * The {@link StreamPipeline}s of one producer, each built with its shard map on its stream's first
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 final class Streams {
 
     private final Config config;
-    private final KinesisAsyncClient client;
+    private final ListShards listShards;
     private final TimeBase time;
     private final Executor pipelineExecutor;
     private final Retrier retrier;
@@ -36,14 +36,14 @@ final class Streams {
     private boolean stopRetrying;
 
     /**
-     * @param client           loads the shard maps (the caller owns it)
+     * @param listShards       loads the shard maps
      * @param pipelineExecutor runs shard-map loads' results on the pipeline thread
      * @param sender           where full requests go
      */
-    Streams(Config config, KinesisAsyncClient client, TimeBase time, Executor pipelineExecutor, Retrier retrier,
+    Streams(Config config, ListShards listShards, TimeBase time, Executor pipelineExecutor, Retrier retrier,
             RecordCompletion completion, RecordMetrics metrics, Consumer<PutBatch> sender) {
         this.config = config;
-        this.client = client;
+        this.listShards = listShards;
         this.time = time;
         this.pipelineExecutor = pipelineExecutor;
         this.retrier = retrier;
@@ -58,7 +58,7 @@ final class Streams {
     StreamPipeline get(String name) {
         StreamPipeline sp = byName.get(name);
         if (sp == null) {
-            ShardMap map = new ShardMap(name, client, time.ticker(), config.shardMapRefreshInterval(),
+            ShardMap map = new ShardMap(name, listShards, time.ticker(), config.shardMapRefreshInterval(),
                     pipelineExecutor, () -> { });
             sp = new StreamPipeline(name, map, retrier, completion, metrics, config.aggregationEnabled(),
                     config.aggregationMaxCount(), config.aggregationMaxSize(), config.rateLimit(),
