@@ -7,6 +7,7 @@ import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.limiter.Limiter;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
+import dev.aiokpl.internal.retry.Decisions;
 import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * <p>Owned by the pipeline thread; {@link #process(long, boolean)} moves records as far as they can
  * go and returns when it next has something to do.
  */
-final class StreamPipeline implements Retrier.Decisions {
+final class StreamPipeline implements Decisions {
 
     /**
      * A success on a shard the map did not know, waiting for a map whose ListShards started at or after
@@ -267,7 +268,7 @@ final class StreamPipeline implements Retrier.Decisions {
         return all;
     }
 
-    // ---------------------------------------------------------------- Retrier.Decisions
+    // ---------------------------------------------------------------- Decisions
 
     @Override
     public void succeed(PendingRecord r, Attempt request, long delayNanos) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Records what the retrier decides for one stream; knows the shards it is told about. */
-final class RecordingDecisions implements Retrier.Decisions {
+final class RecordingDecisions implements Decisions {
 
     record Decision(String kind, PendingRecord record, Attempt attempt, long notBeforeNanos) {
     }
