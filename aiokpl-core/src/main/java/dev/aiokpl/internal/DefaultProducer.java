@@ -49,7 +49,7 @@ public final class DefaultProducer implements Producer {
     private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
     private DefaultProducer(Config config, KinesisAsyncClient client, PutRecordsTransport transport,
-            KinesisClients.Owned ownedClient) {
+            KinesisClients.Owned ownedClient, Ticker ticker, Clock clock) {
         this.config = config;
         this.validator = new RecordValidator(config.maxRecordSize());
         this.ownedClient = ownedClient;
@@ -66,12 +66,11 @@ public final class DefaultProducer implements Producer {
             ownedCallbackExecutor = null;
             callbackThreads = null;
         }
-        Ticker ticker = Ticker.system();
         this.metrics = new DefaultMetricsManager(config.metricsLevel(), config.metricsGranularity(),
-                config.metricsSink(), config.metricsUploadInterval(), ticker, Clock.systemUTC(), null);
+                config.metricsSink(), config.metricsUploadInterval(), ticker, clock, null);
         metrics.start();
         MetricsRecorder recorder = config.metricsLevel() == MetricsLevel.NONE ? MetricsRecorder.NOOP : metrics;
-        this.engine = new Engine(config, client, transport, new TimeBase(ticker, Clock.systemUTC()), callbacks,
+        this.engine = new Engine(config, client, transport, new TimeBase(ticker, clock), callbacks,
                 () -> ThreadLocalRandom.current().nextDouble(), recorder);
         engine.start(new DaemonThreadFactory("pipeline-" + id));
         LOG.info("aiokpl producer {} started: {}", id, config);
@@ -82,7 +81,8 @@ public final class DefaultProducer implements Producer {
         Objects.requireNonNull(config, "config");
         KinesisClients.Owned owned = KinesisClients.create(config);
         try {
-            return new DefaultProducer(config, owned.client(), owned.transport(), owned);
+            return new DefaultProducer(config, owned.client(), owned.transport(), owned, Ticker.system(),
+                    Clock.systemUTC());
         } catch (RuntimeException e) {
             owned.close();
             throw e;
@@ -93,7 +93,12 @@ public final class DefaultProducer implements Producer {
     public static Producer create(Config config, KinesisAsyncClient client) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(client, "client");
-        return new DefaultProducer(config, client, new SdkPutRecords(client), null);
+        return create(config, client, Ticker.system(), Clock.systemUTC());
+    }
+
+    /** As {@link #create(Config, KinesisAsyncClient)}, on the given time source (tests: a manual ticker). */
+    static Producer create(Config config, KinesisAsyncClient client, Ticker ticker, Clock clock) {
+        return new DefaultProducer(config, client, new SdkPutRecords(client), null, ticker, clock);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.aiokpl.internal.pipeline;
 
 import dev.aiokpl.ProducerFullException;
+import dev.aiokpl.internal.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -8,12 +9,18 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Backpressure: bounds the user records and bytes accepted but not yet terminal. The fast path is
- * two CAS loops; only a caller that finds the producer full takes the lock to wait.
+ * two CAS loops; only a caller that finds the producer full takes the lock to wait. The wait's deadline
+ * is read from the injected ticker, which the wait checks at least every {@link #POLL_NANOS}, so a
+ * manual ticker ends it too.
  */
 final class Capacity {
 
+    /** Longest single wait for room before the deadline is checked again. */
+    static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final long maxRecords;
     private final long maxBytes;
+    private final Ticker ticker;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
@@ -22,9 +29,10 @@ final class Capacity {
     /** Set when a record did not fit; cleared by {@link #saturated()}. */
     private volatile boolean refused;
 
-    Capacity(long maxRecords, long maxBytes) {
+    Capacity(long maxRecords, long maxBytes, Ticker ticker) {
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
+        this.ticker = ticker;
     }
 
     long records() {
@@ -49,17 +57,17 @@ final class Capacity {
             throw full(size, 0);
         }
         Completer.beforeBlocking(); // a callback waiting for room must not hold back other completions
-        long deadline = System.nanoTime() + maxBlockNanos;
+        long deadline = ticker.read() + maxBlockNanos;
         lock.lock();
         waiters++;
         try {
             while (!tryAcquire(size)) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - ticker.read();
                 if (left <= 0) {
                     throw full(size, maxBlockNanos);
                 }
                 try {
-                    released.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                    released.awaitNanos(Math.min(left, POLL_NANOS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ProducerFullException("interrupted while waiting for room in the producer ("

@@ -1,92 +1,54 @@
 package dev.aiokpl.internal.pipeline;
 
-import dev.aiokpl.Attempt;
 import dev.aiokpl.Config;
 import dev.aiokpl.RecordResult;
 import dev.aiokpl.internal.TimeBase;
-import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.hash.HashKey;
 import dev.aiokpl.internal.metrics.MetricsRecorder;
-import dev.aiokpl.internal.sender.PutRecordsTransport;
-import dev.aiokpl.internal.sender.SdkPutRecords;
-import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.retry.Backoff;
 import dev.aiokpl.internal.retry.Retrier;
+import dev.aiokpl.internal.sender.PutRecordsTransport;
+import dev.aiokpl.internal.sender.SdkPutRecords;
 import dev.aiokpl.internal.sender.SendWindow;
-import dev.aiokpl.internal.sender.Sender;
 import dev.aiokpl.internal.shardmap.ShardMap;
-import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
- * The record pipeline of one producer: owns every stage of every stream and runs them on one
- * thread ({@code aiokpl-pipeline-N}), fed by two lock-free queues — accepted records from user
- * threads, and events (responses, shard-map loads, flush and abort requests) from I/O threads.
- *
- * <p>{@link #runOnce()} is one iteration of the loop; unit tests drive it directly on a manual
- * ticker with a scripted client, without starting the thread.
+ * The producer-facing front of the record pipeline: accepts records from user threads (waiting for
+ * room), tracks flushes, and closes in phases — stop accepting, drain within {@code closeTimeout},
+ * fail the rest as {@code Closed}, stop the {@link PipelineLoop}.
  *
  * <p>Every accepted record ends terminal exactly once, decided on the pipeline thread
- * ({@link #finish}); its future is completed on the callback executor by the {@link Completer}.
+ * ({@link RecordCompletion}); its future is completed on the callback executor by the {@link Completer}.
  */
-public final class Engine implements Retrier.Outcomes {
+public final class Engine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** How many accepted records one iteration takes from the inbox before running deadlines. */
-    static final int INBOX_BATCH = 16_384;
-    static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     public static final String EXPIRED = "Expired";
     public static final String CLOSED = "Closed";
+    /** Longest single wait of close() for a flush before its deadline is checked again. */
+    static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final Config config;
-    private final KinesisAsyncClient client;
     private final TimeBase time;
     private final Capacity capacity;
-    private final FlushTracker flushTracker = new FlushTracker();
-    private final Completer completer;
-    private final Sender sender;
-    private final Retrier retrier;
-    private final long bufferedNanos;
-    private final long ttlNanos;
-    private final long maxBlockNanos;
+    private final FlushTracker flushTracker;
     private final RecordMetrics metrics;
-    private final RecordCompletion completion;
-
-    private final RecordInbox inbox = new RecordInbox();
-    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
-    private final Executor pipelineExecutor = this::post;
-    private final Map<String, StreamPipeline> streams = new HashMap<>();
-    private final List<StreamPipeline> streamList = new ArrayList<>();
-    private final ArrivalOrder arrivalOrder = new ArrivalOrder();
+    private final PipelineLoop loop;
+    private final long maxBlockNanos;
 
     private volatile boolean closed;
-    private volatile boolean stopping;
-    private volatile boolean sleeping;
-    private volatile long oldestArrivalNanos = Long.MAX_VALUE;
-    private volatile Thread thread;
-    private boolean flushRequested;
-    /** Set once the remaining records were failed as Closed: later retries fail at once. */
-    private boolean aborted;
 
     /** An engine without metrics. */
     public Engine(Config config, KinesisAsyncClient client, TimeBase time, Executor callbackExecutor,
@@ -113,24 +75,47 @@ public final class Engine implements Retrier.Outcomes {
      */
     public Engine(Config config, KinesisAsyncClient client, PutRecordsTransport transport, TimeBase time,
             Executor callbackExecutor, DoubleSupplier random, MetricsRecorder metrics) {
-        this.config = config;
-        this.metrics = new RecordMetrics(metrics);
-        this.client = client;
+        this(config, time, new Stages(config, time, callbackExecutor, new RecordMetrics(metrics)), client, transport,
+                random);
+    }
+
+    private Engine(Config config, TimeBase time, Stages s, KinesisAsyncClient client, PutRecordsTransport transport,
+            DoubleSupplier random) {
+        this(config, time, s.capacity, s.flushTracker, s.metrics, new PipelineLoop(config, client::listShards, transport,
+                new SendWindow(config.collectionMaxSize(), config.collectionMaxCount(), config.maxConnections(),
+                        config.requestTimeout().toNanos(), config.adaptiveSending()),
+                time, s.capacity, s.arrivalOrder, s.completer, s.completion, s.metrics,
+                new Retrier(config.failIfThrottled(), new Backoff(TimeUnit.MILLISECONDS.toNanos(100),
+                        TimeUnit.SECONDS.toNanos(2), random), time)));
+    }
+
+    /** Wires stages built elsewhere (tests may pass their own). */
+    Engine(Config config, TimeBase time, Capacity capacity, FlushTracker flushTracker, RecordMetrics metrics,
+            PipelineLoop loop) {
         this.time = time;
-        this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes());
-        this.completer = new Completer(callbackExecutor, flushTracker);
-        this.completion = new RecordCompletion(config.recordTtl(), config.closeTimeout(), time, capacity, arrivalOrder,
-                completer, this.metrics);
-        this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
-        this.ttlNanos = config.recordTtl().toNanos();
+        this.capacity = capacity;
+        this.flushTracker = flushTracker;
+        this.metrics = metrics;
+        this.loop = loop;
         this.maxBlockNanos = config.maxBlockTime().toNanos();
-        SendWindow window = new SendWindow(config.collectionMaxSize(), config.collectionMaxCount(),
-                config.maxConnections(), config.requestTimeout().toNanos(), config.adaptiveSending());
-        this.sender = new Sender(transport, window, config.requestTimeout(), time.ticker(), pipelineExecutor,
-                this::onResponse);
-        this.sender.expireAfter(ttlNanos, (kr, now) -> streams.get(kr.stream()).expiredBeforeSending(kr, now));
-        this.retrier = new Retrier(config.failIfThrottled(),
-                new Backoff(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(2), random), time, this);
+    }
+
+    /** The stages shared by the front and the loop. */
+    private static final class Stages {
+        final Capacity capacity;
+        final FlushTracker flushTracker = new FlushTracker();
+        final ArrivalOrder arrivalOrder = new ArrivalOrder();
+        final Completer completer;
+        final RecordMetrics metrics;
+        final RecordCompletion completion;
+
+        Stages(Config config, TimeBase time, Executor callbackExecutor, RecordMetrics metrics) {
+            this.capacity = new Capacity(config.maxOutstandingRecords(), config.maxOutstandingBytes(), time.ticker());
+            this.completer = new Completer(callbackExecutor, flushTracker);
+            this.metrics = metrics;
+            this.completion = new RecordCompletion(config.recordTtl(), config.closeTimeout(), time, capacity,
+                    arrivalOrder, completer, metrics);
+        }
     }
 
     // ---------------------------------------------------------------- user threads
@@ -159,10 +144,8 @@ public final class Engine implements Retrier.Outcomes {
             throw closedException();
         }
         CompletableFuture<RecordResult> future = new CompletableFuture<>();
-        PendingRecord r = new PendingRecord(stream, partitionKey, explicitHashKey, hashHi, hashLo, data, size,
-                time.ticker().read(), future, flushTracker.enter());
-        inbox.offer(r);
-        wake();
+        loop.offer(new PendingRecord(stream, partitionKey, explicitHashKey, hashHi, hashLo, data, size,
+                time.ticker().read(), future, flushTracker.enter()));
         metrics.received(stream);
         return future;
     }
@@ -171,7 +154,7 @@ public final class Engine implements Retrier.Outcomes {
     public CompletableFuture<Void> flush() {
         Completer.beforeBlocking(); // the caller may be a callback about to join() this future
         CompletableFuture<Void> f = flushTracker.flush();
-        post(() -> flushRequested = true);
+        loop.requestFlush();
         return f;
     }
 
@@ -185,11 +168,7 @@ public final class Engine implements Retrier.Outcomes {
 
     /** Age of the oldest record not yet terminal, or zero. */
     public Duration oldestRecordAge() {
-        long oldest = oldestArrivalNanos;
-        PendingRecord head = inbox.peek();
-        if (head != null && head.arrivalNanos < oldest) {
-            oldest = head.arrivalNanos;
-        }
+        long oldest = loop.oldestArrivalNanos();
         if (oldest == Long.MAX_VALUE || capacity.records() == 0) {
             return Duration.ZERO;
         }
@@ -213,9 +192,7 @@ public final class Engine implements Retrier.Outcomes {
 
     /** Starts the pipeline thread. */
     public void start(ThreadFactory threadFactory) {
-        Thread t = threadFactory.newThread(this::loop);
-        thread = t;
-        t.start();
+        loop.start(threadFactory);
     }
 
     /**
@@ -224,320 +201,76 @@ public final class Engine implements Retrier.Outcomes {
      * the interrupt flag is set again.
      */
     public void close(Duration timeout) {
-        if (closed && stopping) {
+        if (closed && loop.stopping()) {
             return;
         }
         closed = true;
         Completer.beforeBlocking(); // close() from a callback: its own record counts as completed
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        // Loop: records that raced with the closed flag are accepted after the first flush.
-        while (!interrupted && capacity.records() > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
-                flush().get(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (TimeoutException | ExecutionException e) {
-                break;
-            }
-        }
+        boolean interrupted = !drain(timeout);
         if (capacity.records() > 0) {
             LOG.warn("close(): {} records still outstanding after closeTimeout={}; failing them as {}",
                     capacity.records(), timeout, CLOSED);
-            if (thread == null) {
-                abort(); // never started (tests driving runOnce): nobody else owns the stages
-            } else {
-                CountDownLatch abortDone = new CountDownLatch(1);
-                post(() -> {
-                    abort();
-                    abortDone.countDown();
-                });
-                try {
-                    if (!abortDone.await(5, TimeUnit.SECONDS)) {
-                        LOG.error("close(): the pipeline thread did not abort within 5 s");
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            interrupted |= !loop.abortRemaining();
         }
-        stopping = true;
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            if (t.isAlive()) {
-                LOG.error("close(): the pipeline thread {} did not stop within 5 s", t.getName());
-            }
-        }
-        // Records that raced with close() after the last pipeline iteration. The inbox and the
-        // completer have one owner: touch them here only once the pipeline thread is gone.
-        boolean pipelineGone = t == null || !t.isAlive();
-        if (pipelineGone) {
-            aborted = true;
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            do {
-                PendingRecord r;
-                while ((r = inbox.poll()) != null) {
-                    completion.failClosed(r, time.ticker().read());
-                }
-                Runnable ev;
-                while ((ev = events.poll()) != null) {
-                    runEvent(ev);
-                }
-                completer.dispatch();
-                if (capacity.records() > 0) {
-                    Thread.onSpinWait();
-                }
-            } while (capacity.records() > 0 && System.nanoTime() < until);
-            completer.dispatch();
-            completer.shutdown();
-        }
+        interrupted |= !loop.stop();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void loop() {
-        while (!stopping) {
-            long wake;
-            try {
-                wake = runOnce();
-            } catch (Throwable t) {
-                LOG.error("pipeline iteration failed; continuing", t);
-                wake = time.ticker().read() + TimeUnit.MILLISECONDS.toNanos(10);
-            }
-            if (stopping) {
-                break;
-            }
-            long wait = Math.min(MAX_PARK_NANOS, wake - time.ticker().read());
-            if (wait > 0) {
-                sleeping = true;
-                if (inbox.isEmpty() && events.isEmpty() && !stopping) {
-                    LockSupport.parkNanos(this, wait);
-                }
-                sleeping = false;
-            }
-        }
-    }
-
-    private void wake() {
-        if (sleeping) {
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
-        }
-    }
-
-    private void post(Runnable event) {
-        events.add(event);
-        wake();
-    }
-
-    // ---------------------------------------------------------------- pipeline thread
-
     /**
-     * One iteration: handles events, takes accepted records, moves every stream's records as far as
-     * they can go, sends, and hands completions to the callback executor.
+     * Flushes until nothing is outstanding or {@code timeout} has passed on the ticker (checked at
+     * least every {@link #DRAIN_POLL_NANOS}, so a manual ticker ends the wait too).
      *
-     * @return the ticker time at which something is next due
+     * @return false if interrupted
      */
-    public long runOnce() {
-        Runnable ev;
-        while ((ev = events.poll()) != null) {
-            runEvent(ev);
-        }
-        long now = time.ticker().read();
-        PendingRecord r;
-        int taken = 0;
-        while (taken < INBOX_BATCH && (r = inbox.poll()) != null) {
-            taken++;
-            r.deadlineNanos = r.arrivalNanos + bufferedNanos;
-            arrivalOrder.add(r);
-            StreamPipeline sp = stream(r.stream);
-            r.owner = sp;
-            sp.pending++;
-            sp.accept(r, now);
-        }
-        // A full producer with nothing in flight would only wait for deadlines: no record can join
-        // the open aggregates or batches until some complete, so send them now.
-        boolean flush = flushRequested || (sender.idle() && capacity.saturated());
-        flushRequested = false;
-        long wake = taken == INBOX_BATCH ? now : Long.MAX_VALUE;
-        for (int i = 0; i < streamList.size(); i++) {
-            wake = Math.min(wake, streamList.get(i).process(now, flush));
-        }
-        sender.pump();
-        completer.dispatch();
-        publishOldest();
-        return Math.min(wake, metrics.samplePending(now, streamList));
-    }
-
-    private void runEvent(Runnable ev) {
-        try {
-            ev.run();
-        } catch (Throwable t) {
-            LOG.error("pipeline event failed", t);
-        }
-    }
-
-    private StreamPipeline stream(String name) {
-        StreamPipeline sp = streams.get(name);
-        if (sp == null) {
-            ShardMap map = new ShardMap(name, client, time.ticker(), config.shardMapRefreshInterval(),
-                    pipelineExecutor, () -> { });
-            sp = new StreamPipeline(name, map, this, config.aggregationEnabled(), config.aggregationMaxCount(),
-                    config.aggregationMaxSize(), config.rateLimit(), config.collectionMaxCount(),
-                    config.collectionMaxSize(), ttlNanos, sender::submit);
-            streams.put(name, sp);
-            streamList.add(sp);
-            map.start();
-        }
-        return sp;
-    }
-
-    private void publishOldest() {
-        PendingRecord oldest = arrivalOrder.oldest();
-        oldestArrivalNanos = oldest == null ? Long.MAX_VALUE : oldest.arrivalNanos;
-    }
-
-    private void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
-        metrics.response(batch, startNanos, endNanos, response, error, sender.window());
-        retrier.onResponse(batch, startNanos, endNanos, response, error);
-    }
-
-    /** Fails a record as Expired, keeping its earlier attempts. */
-    void expire(PendingRecord r, long now) {
-        completion.expire(r, now);
-    }
-
-    void resolveDeferred(StreamPipeline.Deferred d, ShardRange shard) {
-        retrier.onShardResolved(d.kr(), d.shardId(), shard, d.sequenceNumber(), d.startNanos(), d.endNanos());
-    }
-
-    private void abort() {
-        aborted = true;
-        long now = time.ticker().read();
-        // Written, but the shard it landed on could not be confirmed yet.
-        for (StreamPipeline sp : streamList) {
-            for (StreamPipeline.Deferred d : sp.drainDeferred()) {
-                String written = "it was written to shard " + d.shardId() + " with sequence number "
-                        + d.sequenceNumber() + ", but whether that shard's hash key range holds it was not yet "
-                        + "confirmed (a consumer may drop it)";
-                for (PendingRecord p : d.kr().records()) {
-                    completion.failClosed(p, now, written);
-                }
+    private boolean drain(Duration timeout) {
+        long deadline = time.ticker().read() + timeout.toNanos();
+        CompletableFuture<Void> flushed = null;
+        while (capacity.records() > 0) {
+            long left = deadline - time.ticker().read();
+            if (left <= 0) {
+                return true;
+            }
+            if (flushed == null || flushed.isDone()) {
+                flushed = flush(); // again: records that raced with the closed flag came after the last flush
+            }
+            try {
+                flushed.get(Math.min(left, DRAIN_POLL_NANOS), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // check the deadline again
+            } catch (InterruptedException e) {
+                return false;
+            } catch (ExecutionException e) {
+                return true;
             }
         }
-        // Possibly written: the request went out and its answer has not come back.
-        for (PutBatch b : sender.drainInFlight()) {
-            for (KinesisRecord kr : b.records()) {
-                for (PendingRecord p : kr.records()) {
-                    completion.failClosed(p, now, "a request holding it was in flight, so it may have been written");
-                }
-            }
-        }
-        List<PendingRecord> unsent = new ArrayList<>();
-        for (StreamPipeline sp : streamList) {
-            unsent.addAll(sp.drainAll());
-        }
-        for (PutBatch b : sender.drainWaiting()) {
-            for (KinesisRecord kr : b.records()) {
-                unsent.addAll(kr.records());
-            }
-        }
-        PendingRecord r;
-        while ((r = inbox.poll()) != null) {
-            unsent.add(r);
-        }
-        for (PendingRecord p : unsent) {
-            completion.failClosed(p, now);
-        }
-        completer.dispatch();
+        return true;
     }
 
     private static IllegalStateException closedException() {
         return new IllegalStateException("the producer is closed; putRecord is not accepted after close()");
     }
 
-    // ---------------------------------------------------------------- Retrier.Outcomes
+    // ---------------------------------------------------------------- the loop, for tests
 
-    @Override
-    public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
-        completion.succeeded(r, request, delayNanos);
+    /** One iteration of the pipeline loop (tests drive it without starting the thread). */
+    public long runOnce() {
+        return loop.runOnce();
     }
-
-    @Override
-    public void failed(PendingRecord r, Attempt attempt) {
-        completion.failed(r, attempt);
-    }
-
-    @Override
-    public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
-        r.addAttempt(attempt);
-        if (Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
-            // The response reported a success; the retrier found the shard wrong.
-            metrics.wrongShard(r.stream, attempt.shardId());
-        }
-        StreamPipeline sp = streams.get(r.stream);
-        if (aborted) {
-            completion.failClosed(r, time.ticker().read());
-            return;
-        }
-        r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);
-        r.deadlineNanos = r.notBeforeNanos + bufferedNanos / 2;
-        sp.retryQueue.add(r);
-    }
-
-    @Override
-    public void throttled(String stream, String shardId, long nowNanos) {
-        streams.get(stream).limiter.throttled(shardId, nowNanos);
-    }
-
-    @Override
-    public void shardMapStale(String stream, long evidenceNanos) {
-        streams.get(stream).shardMap.invalidate(evidenceNanos);
-    }
-
-    @Override
-    public void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
-        StreamPipeline sp = streams.get(kr.stream());
-        long giveUp = endNanos + StreamPipeline.DEFERRED_GIVE_UP_NANOS;
-        for (PendingRecord r : kr.records()) {
-            giveUp = Math.min(giveUp, r.arrivalNanos + ttlNanos); // never wait past a record's TTL
-        }
-        sp.deferred.add(new StreamPipeline.Deferred(kr, shardId, sequenceNumber, startNanos, endNanos, giveUp));
-    }
-
-    @Override
-    public ShardRange shard(String stream, String shardId) {
-        return streams.get(stream).shardMap.shard(shardId);
-    }
-
-    // ---------------------------------------------------------------- introspection for tests
 
     /** The stream's shard map (pipeline thread / tests). */
     public ShardMap shardMap(String stream) {
-        StreamPipeline sp = streams.get(stream);
-        return sp == null ? null : sp.shardMap;
+        return loop.shardMap(stream);
     }
 
     /** Batches waiting for a connection (pipeline thread / tests). */
     public int waitingBatches() {
-        return sender.waiting();
+        return loop.waitingBatches();
     }
 
     /** Requests in flight (pipeline thread / tests). */
     public int inFlightRequests() {
-        return sender.inFlight();
+        return loop.inFlightRequests();
     }
 }

@@ -74,6 +74,11 @@ final class RecordCompletion {
         failClosed(r, now, null);
     }
 
+    /** As {@link #failClosed(PendingRecord, long)}, now. */
+    void failClosedNow(PendingRecord r) {
+        failClosed(r, time.ticker().read());
+    }
+
     /** @param written what may have happened to the record in the stream, or null if it was not sent */
     void failClosed(PendingRecord r, long now, String written) {
         if (r.done) {
@@ -105,7 +110,7 @@ final class RecordCompletion {
         arrivalOrder.remove(r);
         capacity.release(r.size);
         if (r.owner instanceof StreamPipeline sp) {
-            sp.pending--;
+            sp.ended();
         }
         completer.add(r, result);
     }

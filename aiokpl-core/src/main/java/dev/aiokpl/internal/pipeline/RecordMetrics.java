@@ -56,7 +56,7 @@ final class RecordMetrics {
         if (now >= nextPendingSampleNanos) {
             nextPendingSampleNanos = now + PENDING_SAMPLE_NANOS;
             for (StreamPipeline sp : streams) {
-                metrics.record(MetricNames.USER_RECORDS_PENDING, sp.pending, sp.stream, null, null);
+                metrics.record(MetricNames.USER_RECORDS_PENDING, sp.pending(), sp.stream, null, null);
             }
         }
         return nextPendingSampleNanos;

@@ -1,27 +1,33 @@
 package dev.aiokpl.internal.pipeline;
 
+import dev.aiokpl.Attempt;
 import dev.aiokpl.internal.aggregation.Aggregator;
 import dev.aiokpl.internal.collector.Collector;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.limiter.Limiter;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
+import dev.aiokpl.internal.retry.Decisions;
+import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.shardmap.ShardMap;
+import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
  * The stages of one stream, created on the stream's first record: waiting for the shard map,
- * aggregator, limiter, collector, and the retry queue that feeds the aggregator again.
+ * aggregator, limiter, collector, and the retry queue that feeds the aggregator again. It applies
+ * the {@link Retrier}'s decisions on its stream's responses to its own stages.
  *
  * <p>Owned by the pipeline thread; {@link #process(long, boolean)} moves records as far as they can
  * go and returns when it next has something to do.
  */
-final class StreamPipeline {
+final class StreamPipeline implements Decisions {
 
     /**
      * A success on a shard the map did not know, waiting for a map whose ListShards started at or after
@@ -41,28 +47,42 @@ final class StreamPipeline {
     static final long MAX_MAP_WAIT_NANOS = 10_000_000_000L;
 
     final String stream;
-    final ShardMap shardMap;
-    final Aggregator aggregator;
-    final Limiter limiter;
-    final Collector collector;
-    final ArrayDeque<PendingRecord> waitingForMap = new ArrayDeque<>();
-    final PriorityQueue<PendingRecord> retryQueue =
+    private final ShardMap shardMap;
+    private final Aggregator aggregator;
+    private final Limiter limiter;
+    private final Collector collector;
+    private final ArrayDeque<PendingRecord> waitingForMap = new ArrayDeque<>();
+    private final PriorityQueue<PendingRecord> retryQueue =
             new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.notBeforeNanos));
-    final List<Deferred> deferred = new ArrayList<>();
+    private final List<Deferred> deferred = new ArrayList<>();
 
     /** User records of this stream accepted by the pipeline thread and not yet terminal (for UserRecordsPending). */
-    long pending;
+    private long pending;
+    private final long bufferedNanos;
     private final long ttlNanos;
     private final long mapWaitNanos;
-    private final Engine engine;
+    private final Retrier retrier;
+    private final RecordCompletion completion;
+    private final RecordMetrics metrics;
+    /** Set once the producer failed its remaining records as Closed: later retries fail at once. */
+    private boolean stopRetrying;
     private long now;
 
-    StreamPipeline(String stream, ShardMap shardMap, Engine engine, boolean aggregationEnabled, long aggregationMaxCount,
-            int aggregationMaxSize, long rateLimit, int collectionMaxCount, long collectionMaxSize, long ttlNanos,
+    /**
+     * @param bufferedNanos {@code recordMaxBufferedTime}: a retried record's deadline is half of it
+     * @param ttlNanos      {@code recordTtl}
+     * @param sender        where full requests go
+     */
+    StreamPipeline(String stream, ShardMap shardMap, Retrier retrier, RecordCompletion completion,
+            RecordMetrics metrics, boolean aggregationEnabled, long aggregationMaxCount, int aggregationMaxSize,
+            long rateLimit, int collectionMaxCount, long collectionMaxSize, long bufferedNanos, long ttlNanos,
             Consumer<PutBatch> sender) {
         this.stream = stream;
         this.shardMap = shardMap;
-        this.engine = engine;
+        this.retrier = retrier;
+        this.completion = completion;
+        this.metrics = metrics;
+        this.bufferedNanos = bufferedNanos;
         this.ttlNanos = ttlNanos;
         this.mapWaitNanos = Math.min(MAX_MAP_WAIT_NANOS, ttlNanos / 3);
         this.limiter = new Limiter(rateLimit);
@@ -71,8 +91,41 @@ final class StreamPipeline {
                 kr -> limiter.offer(kr, now));
     }
 
-    /** A new or retried record enters the stream's pipeline. */
-    void accept(PendingRecord r, long nowNanos) {
+    /** A record accepted by the producer enters the stream's pipeline, due after {@code recordMaxBufferedTime}. */
+    void admit(PendingRecord r, long nowNanos) {
+        r.deadlineNanos = r.arrivalNanos + bufferedNanos;
+        r.owner = this;
+        pending++;
+        accept(r, nowNanos);
+    }
+
+    /** One of this stream's records ended (from {@link RecordCompletion}). */
+    void ended() {
+        pending--;
+    }
+
+    /** User records of this stream admitted and not yet terminal. */
+    long pending() {
+        return pending;
+    }
+
+    /** The stream's shard map (pipeline thread / tests). */
+    ShardMap shardMap() {
+        return shardMap;
+    }
+
+    /** From now on a record to retry fails as Closed (the producer aborted its remaining records). */
+    void stopRetrying() {
+        stopRetrying = true;
+    }
+
+    /** One request of this stream was answered: the retrier decides, this pipeline applies the decisions. */
+    void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
+        retrier.onResponse(batch, startNanos, endNanos, response, error, this);
+    }
+
+    /** A new or retried record enters the aggregator (or waits for the map). */
+    private void accept(PendingRecord r, long nowNanos) {
         now = nowNanos;
         if (shardMap.state() == ShardMap.State.READY) {
             aggregator.add(r, shardMap.predict(r.hashHi, r.hashLo));
@@ -105,7 +158,7 @@ final class StreamPipeline {
                 continue;
             }
             if (now - r.arrivalNanos >= ttlNanos) {
-                engine.expire(r, now);
+                completion.expire(r, now);
             } else {
                 accept(r, now);
             }
@@ -147,7 +200,7 @@ final class StreamPipeline {
                 continue;
             }
             if (now - r.arrivalNanos >= ttlNanos) {
-                engine.expire(r, now);
+                completion.expire(r, now);
             } else {
                 r.deadlineNanos = now;
                 accept(r, now);
@@ -171,7 +224,8 @@ final class StreamPipeline {
             boolean reloaded = ready && shardMap.mapTimeNanos() >= d.startNanos();
             if (reloaded || now >= d.giveUpNanos()) {
                 deferred.remove(i);
-                engine.resolveDeferred(d, shardMap.shard(d.shardId()));
+                retrier.onShardResolved(d.kr(), d.shardId(), shardMap.shard(d.shardId()), d.sequenceNumber(),
+                        d.startNanos(), d.endNanos(), this);
             }
         }
     }
@@ -212,5 +266,58 @@ final class StreamPipeline {
         List<Deferred> all = new ArrayList<>(deferred);
         deferred.clear();
         return all;
+    }
+
+    // ---------------------------------------------------------------- Decisions
+
+    @Override
+    public void succeed(PendingRecord r, Attempt request, long delayNanos) {
+        completion.succeeded(r, request, delayNanos);
+    }
+
+    @Override
+    public void fail(PendingRecord r, Attempt attempt) {
+        completion.failed(r, attempt);
+    }
+
+    @Override
+    public void retryNotBefore(PendingRecord r, Attempt attempt, long notBeforeNanos) {
+        r.addAttempt(attempt);
+        if (Retrier.WRONG_SHARD.equals(attempt.errorCode())) {
+            // The response reported a success; the retrier found the shard wrong.
+            metrics.wrongShard(stream, attempt.shardId());
+        }
+        if (stopRetrying) {
+            completion.failClosedNow(r);
+            return;
+        }
+        r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);
+        r.deadlineNanos = r.notBeforeNanos + bufferedNanos / 2;
+        retryQueue.add(r);
+    }
+
+    @Override
+    public void deferUntilMapKnows(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos,
+            long endNanos) {
+        long giveUp = endNanos + DEFERRED_GIVE_UP_NANOS;
+        for (PendingRecord r : kr.records()) {
+            giveUp = Math.min(giveUp, r.arrivalNanos + ttlNanos); // never wait past a record's TTL
+        }
+        deferred.add(new Deferred(kr, shardId, sequenceNumber, startNanos, endNanos, giveUp));
+    }
+
+    @Override
+    public void mapStale(long evidenceNanos) {
+        shardMap.invalidate(evidenceNanos);
+    }
+
+    @Override
+    public void throttled(String shardId, long nowNanos) {
+        limiter.throttled(shardId, nowNanos);
+    }
+
+    @Override
+    public ShardRange shard(String shardId) {
+        return shardMap.shard(shardId);
     }
 }

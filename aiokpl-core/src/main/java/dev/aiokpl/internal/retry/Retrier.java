@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * Decides, for every user record of a PutRecords outcome, success, failure or retry (SPEC section 3):
+ * Decides, for every user record of a PutRecords outcome, success, failure or retry (SPEC section 3), and
+ * hands each decision to the {@link Decisions} of the response's stream, which applies it; the retrier
+ * changes no other stage itself:
  * <ul>
  *   <li>success with no prediction → success;</li>
  *   <li>an aggregate on its predicted shard → success if the shard's range in the current map holds every
@@ -63,46 +65,17 @@ public final class Retrier {
     private static final String RESOURCE_NOT_FOUND = "ResourceNotFoundException";
     static final long CREDENTIALS_WARN_INTERVAL_NANOS = 30_000_000_000L;
 
-    /** What the retrier decides; implemented by the pipeline. */
-    public interface Outcomes {
-        /**
-         * The record was put.
-         *
-         * @param request    the request's successful attempt with zero delay, shared by the records of {@code kr}
-         * @param delayNanos how long this record waited before the request (its attempt's delay)
-         */
-        void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr);
-
-        void failed(PendingRecord r, Attempt attempt);
-
-        void retry(PendingRecord r, Attempt attempt, long notBeforeNanos);
-
-        /** A record of this shard was throttled. */
-        void throttled(String stream, String shardId, long nowNanos);
-
-        /** Evidence (from a request started at {@code evidenceNanos}) that the stream's shard map is out of date. */
-        void shardMapStale(String stream, long evidenceNanos);
-
-        /** A Kinesis record landed on a shard the map does not know: classify again after the map reloads. */
-        void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos);
-
-        /** Looks up a shard (open or recently closed) of a stream, or null. */
-        ShardRange shard(String stream, String shardId);
-    }
-
     private final boolean failIfThrottled;
     private final Backoff backoff;
     private final TimeBase time;
-    private final Outcomes outcomes;
     private long nextCredentialsWarnNanos = Long.MIN_VALUE;
     private long credentialsFailuresNotLogged;
     private int credentialsWarnings;
 
-    public Retrier(boolean failIfThrottled, Backoff backoff, TimeBase time, Outcomes outcomes) {
+    public Retrier(boolean failIfThrottled, Backoff backoff, TimeBase time) {
         this.failIfThrottled = failIfThrottled;
         this.backoff = backoff;
         this.time = time;
-        this.outcomes = outcomes;
     }
 
     /**
@@ -111,14 +84,15 @@ public final class Retrier {
      * rest of the batch is decided as usual (the sender no longer tracks the batch, so a record left
      * undecided here would never complete).
      */
-    public void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
+    public void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error,
+            Decisions to) {
         List<KinesisRecord> records = batch.records();
         if (error != null) {
             Kind kind = ErrorClassifier.classify(error);
             String code = ErrorClassifier.code(error);
             String message = ErrorClassifier.message(error);
             for (int i = 0; i < records.size(); i++) {
-                decideGuarded(records.get(i), null, kind, code, message, startNanos, endNanos);
+                decideGuarded(records.get(i), null, kind, code, message, startNanos, endNanos, to);
             }
             return;
         }
@@ -126,33 +100,34 @@ public final class Retrier {
         if (entries.size() != records.size()) {
             String message = "PutRecords answered " + entries.size() + " records for a request of " + records.size();
             for (int i = 0; i < records.size(); i++) {
-                decideGuarded(records.get(i), null, Kind.RETRYABLE, COUNT_MISMATCH, message, startNanos, endNanos);
+                decideGuarded(records.get(i), null, Kind.RETRYABLE, COUNT_MISMATCH, message, startNanos, endNanos,
+                        to);
             }
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
-            decideGuarded(records.get(i), entries.get(i), null, null, null, startNanos, endNanos);
+            decideGuarded(records.get(i), entries.get(i), null, null, null, startNanos, endNanos, to);
         }
     }
 
     /** Decides one Kinesis record from its entry, or from a request-wide error {@code code}; never throws. */
     private void decideGuarded(KinesisRecord kr, PutRecordsResultEntry e, Kind kind, String code, String message,
-            long startNanos, long endNanos) {
+            long startNanos, long endNanos, Decisions to) {
         try {
             if (e == null) {
-                onError(kr, kind, code, message, startNanos, endNanos);
+                onError(kr, kind, code, message, startNanos, endNanos, to);
             } else {
-                decide(kr, e, startNanos, endNanos);
+                decide(kr, e, startNanos, endNanos, to);
             }
         } catch (RuntimeException | Error internal) {
-            retryAfterInternalError(kr, internal, startNanos, endNanos);
+            retryAfterInternalError(kr, internal, startNanos, endNanos, to);
         }
     }
 
-    private void decide(KinesisRecord kr, PutRecordsResultEntry e, long startNanos, long endNanos) {
+    private void decide(KinesisRecord kr, PutRecordsResultEntry e, long startNanos, long endNanos, Decisions to) {
         if (e.errorCode() != null) {
             onError(kr, ErrorClassifier.classify(e.errorCode(), e.errorMessage()), e.errorCode(), e.errorMessage(),
-                    startNanos, endNanos);
+                    startNanos, endNanos, to);
             return;
         }
         boolean noShard = isBlank(e.shardId());
@@ -160,10 +135,10 @@ public final class Retrier {
         if (noShard || noSequence) {
             String missing = noShard && noSequence ? "ShardId and SequenceNumber" : noShard ? "ShardId" : "SequenceNumber";
             retryAll(kr, MALFORMED_RESPONSE, "PutRecords answered a success without " + missing + " (ShardId="
-                    + e.shardId() + ", SequenceNumber=" + e.sequenceNumber() + ")", startNanos, endNanos, true);
+                    + e.shardId() + ", SequenceNumber=" + e.sequenceNumber() + ")", startNanos, endNanos, true, to);
             return;
         }
-        onSuccess(kr, e.shardId(), e.sequenceNumber(), startNanos, endNanos);
+        onSuccess(kr, e.shardId(), e.sequenceNumber(), startNanos, endNanos, to);
     }
 
     private static boolean isBlank(String s) {
@@ -171,52 +146,54 @@ public final class Retrier {
     }
 
     /** A bug (ours or a plug-in's) while deciding {@code kr}: its undecided records are retried, not stranded. */
-    private void retryAfterInternalError(KinesisRecord kr, Throwable internal, long startNanos, long endNanos) {
+    private void retryAfterInternalError(KinesisRecord kr, Throwable internal, long startNanos, long endNanos,
+            Decisions to) {
         LOG.error("Internal error while handling the PutRecords result of a Kinesis record of stream {} ({} user "
                 + "records); retrying them", kr.stream(), kr.records().size(), internal);
         try {
             retryAll(kr, INTERNAL_ERROR, "the producer failed while handling this record's result: " + internal,
-                    startNanos, endNanos, true);
+                    startNanos, endNanos, true, to);
         } catch (RuntimeException | Error again) {
             LOG.error("Could not retry the records of a Kinesis record of stream {} after an internal error",
                     kr.stream(), again);
         }
     }
 
-    /** Classifies a success (also called again for deferred unknown-shard records). */
-    public void onSuccess(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
+    /** Classifies a success. */
+    private void onSuccess(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos,
+            Decisions to) {
         String predicted = kr.predictedShard();
         boolean onPredicted = predicted != null && predicted.equals(shardId);
         if (predicted == null || !kr.aggregated()) {
             if (predicted != null && !onPredicted) {
                 // A raw record: the service routed it by its own hash key, so it is where it belongs.
                 // Retrying it would only put a duplicate in the stream (and wait for the map if the shard is new).
-                outcomes.shardMapStale(kr.stream(), startNanos);
+                to.mapStale(startNanos);
             }
-            succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
+            succeed(kr, shardId, sequenceNumber, startNanos, endNanos, to);
             return;
         }
         // An aggregate is checked even on its predicted shard: a stream deleted and re-created under the
         // same name brings its shard ids back with other ranges, and KCL drops a whole aggregate as soon
         // as one user record lies outside the range of the shard it was read from.
-        ShardRange actual = outcomes.shard(kr.stream(), shardId);
+        ShardRange actual = to.shard(shardId);
         if (actual == null) {
-            outcomes.shardMapStale(kr.stream(), startNanos);
-            outcomes.unknownShard(kr, shardId, sequenceNumber, startNanos, endNanos);
+            to.mapStale(startNanos);
+            to.deferUntilMapKnows(kr, shardId, sequenceNumber, startNanos, endNanos);
             return;
         }
         if (onPredicted) {
             if (holdsEvery(actual, kr)) {
-                succeed(kr, shardId, sequenceNumber, startNanos, endNanos);
+                succeed(kr, shardId, sequenceNumber, startNanos, endNanos, to);
             } else {
-                outcomes.shardMapStale(kr.stream(), startNanos);
+                to.mapStale(startNanos);
                 retryAll(kr, WRONG_SHARD, "the record landed on its predicted shard " + shardId + ", whose hash key "
                         + "range now misses some of its user records (the shard map changed, e.g. the stream was "
-                        + "re-created)", startNanos, endNanos, false);
+                        + "re-created)", startNanos, endNanos, false, to);
             }
             return;
         }
-        classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
+        classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos, to);
     }
 
     /** Whether {@code shard}'s range holds every user record of {@code kr} (allocation-free: on the hot path). */
@@ -236,32 +213,33 @@ public final class Retrier {
      * Never throws (as {@link #onResponse}).
      */
     public void onShardResolved(KinesisRecord kr, String shardId, ShardRange actual, String sequenceNumber,
-            long startNanos, long endNanos) {
+            long startNanos, long endNanos, Decisions to) {
         try {
             if (actual == null) {
                 retryAll(kr, WRONG_SHARD, "record landed on shard " + shardId
-                        + ", which the shard map does not know even after reloading", startNanos, endNanos, false);
+                        + ", which the shard map does not know even after reloading", startNanos, endNanos, false, to);
                 return;
             }
-            classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos);
+            classifyOnKnownShard(kr, actual, sequenceNumber, startNanos, endNanos, to);
         } catch (RuntimeException | Error internal) {
-            retryAfterInternalError(kr, internal, startNanos, endNanos);
+            retryAfterInternalError(kr, internal, startNanos, endNanos, to);
         }
     }
 
     private void classifyOnKnownShard(KinesisRecord kr, ShardRange actual, String sequenceNumber, long startNanos,
-            long endNanos) {
-        outcomes.shardMapStale(kr.stream(), startNanos);
+            long endNanos, Decisions to) {
+        to.mapStale(startNanos);
         if (!holdsEvery(actual, kr)) {
             retryAll(kr, WRONG_SHARD, "predicted shard " + kr.predictedShard() + " but the record landed on "
                     + actual.shardId() + ", whose hash key range does not hold every user record of the aggregate",
-                    startNanos, endNanos, false);
+                    startNanos, endNanos, false, to);
             return;
         }
-        succeed(kr, actual.shardId(), sequenceNumber, startNanos, endNanos);
+        succeed(kr, actual.shardId(), sequenceNumber, startNanos, endNanos, to);
     }
 
-    private void succeed(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
+    private void succeed(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos,
+            Decisions to) {
         Attempt request = Attempt.success(time.instant(startNanos), time.instant(endNanos), 0, shardId, sequenceNumber);
         for (PendingRecord r : kr.records()) {
             if (r.done) {
@@ -269,38 +247,39 @@ public final class Retrier {
             }
             long delay = TimeBase.nanosBetween(r.waitStartNanos, startNanos);
             r.waitStartNanos = endNanos;
-            outcomes.succeeded(r, request, delay, kr);
+            to.succeed(r, request, delay);
         }
     }
 
-    private void onError(KinesisRecord kr, Kind kind, String code, String message, long startNanos, long endNanos) {
+    private void onError(KinesisRecord kr, Kind kind, String code, String message, long startNanos, long endNanos,
+            Decisions to) {
         if (RESOURCE_NOT_FOUND.equals(code)) {
             // The stream is gone, or was re-created: the next records must not be predicted on its old shards.
-            outcomes.shardMapStale(kr.stream(), startNanos);
+            to.mapStale(startNanos);
         }
         switch (kind) {
             case THROTTLED -> {
-                outcomes.throttled(kr.stream(), kr.predictedShard(), endNanos);
+                to.throttled(kr.predictedShard(), endNanos);
                 if (failIfThrottled) {
-                    failAll(kr, code, message, startNanos, endNanos);
+                    failAll(kr, code, message, startNanos, endNanos, to);
                 } else {
-                    retryAll(kr, code, message, startNanos, endNanos, true);
+                    retryAll(kr, code, message, startNanos, endNanos, true, to);
                 }
             }
-            case NON_RETRYABLE -> failAll(kr, code, message, startNanos, endNanos);
+            case NON_RETRYABLE -> failAll(kr, code, message, startNanos, endNanos, to);
             case CLOCK_SKEW -> forEachFailure(kr, code, message, startNanos, endNanos, (r, a) -> {
                 // The transport corrected its signing clock from this answer: retry at once, as the SDK
                 // does; but back off if the record was skewed before, so a clock that cannot be fixed
                 // (no Date in the answers) does not spin.
                 Attempt last = r.lastFailure();
                 boolean skewedBefore = last != null && ErrorClassifier.isClockSkewCode(last.errorCode());
-                outcomes.retry(r, a, endNanos + (skewedBefore ? backoff.delayNanos(r.attemptCount() + 1) : 0));
+                to.retryNotBefore(r, a, endNanos + (skewedBefore ? backoff.delayNanos(r.attemptCount() + 1) : 0));
             });
             case CREDENTIALS_RETRYABLE -> {
                 warnCredentials(kr.stream(), code, message, endNanos);
-                retryAll(kr, code, message, startNanos, endNanos, true);
+                retryAll(kr, code, message, startNanos, endNanos, true, to);
             }
-            case RETRYABLE -> retryAll(kr, code, message, startNanos, endNanos, true);
+            case RETRYABLE -> retryAll(kr, code, message, startNanos, endNanos, true, to);
         }
     }
 
@@ -321,15 +300,15 @@ public final class Retrier {
         nextCredentialsWarnNanos = nowNanos + CREDENTIALS_WARN_INTERVAL_NANOS;
     }
 
-    private void failAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos) {
-        forEachFailure(kr, code, message, startNanos, endNanos, (r, a) -> outcomes.failed(r, a));
+    private void failAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos, Decisions to) {
+        forEachFailure(kr, code, message, startNanos, endNanos, to::fail);
     }
 
     private void retryAll(KinesisRecord kr, String code, String message, long startNanos, long endNanos,
-            boolean backOff) {
+            boolean backOff, Decisions to) {
         forEachFailure(kr, code, message, startNanos, endNanos, (r, a) -> {
             long delay = backOff ? backoff.delayNanos(r.attemptCount() + 1) : 0;
-            outcomes.retry(r, a, endNanos + delay);
+            to.retryNotBefore(r, a, endNanos + delay);
         });
     }
 

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -58,7 +57,7 @@ public final class ShardMap {
     static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final String stream;
-    private final KinesisAsyncClient client;
+    private final ListShards client;
     private final Ticker ticker;
     private final long refreshIntervalNanos;
     private final Executor pipelineExecutor;
@@ -86,7 +85,7 @@ public final class ShardMap {
     /** Loads failed in a row (for the log). */
     private int failures;
 
-    public ShardMap(String stream, KinesisAsyncClient client, Ticker ticker, Duration refreshInterval,
+    public ShardMap(String stream, ListShards client, Ticker ticker, Duration refreshInterval,
             Executor pipelineExecutor, Runnable onUpdate) {
         this.stream = stream;
         this.client = client;

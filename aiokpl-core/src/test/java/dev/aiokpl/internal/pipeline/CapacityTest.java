@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.aiokpl.ProducerFullException;
+import dev.aiokpl.internal.testing.ManualTicker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,14 +13,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Backpressure: blocking, timing out, waking and interrupting a full producer's callers. */
+/**
+ * Backpressure: blocking, timing out, waking and interrupting a full producer's callers. Deadlines are
+ * read from a manual ticker: a caller that waited would never see its deadline pass unless the test
+ * moves the ticker.
+ */
 class CapacityTest {
 
-    private static final long SECONDS = TimeUnit.SECONDS.toNanos(1);
+    private final ManualTicker ticker = new ManualTicker();
+
+    private Capacity capacity(long maxRecords, long maxBytes) {
+        return new Capacity(maxRecords, maxBytes, ticker);
+    }
+
+    /** Acquires on another thread; returns once that thread waits for room. */
+    private static CompletableFuture<Void> acquireWaiting(Capacity c, int size, long maxBlockNanos) {
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        CompletableFuture<Void> acquired = CompletableFuture.runAsync(() -> {
+            waiter.set(Thread.currentThread());
+            c.acquire(size, maxBlockNanos);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.get() != null
+                && waiter.get().getState() == Thread.State.TIMED_WAITING);
+        return acquired;
+    }
 
     @Test
     void countsRecordsAndBytesUntilReleased() {
-        Capacity c = new Capacity(10, 1000);
+        Capacity c = capacity(10, 1000);
         c.acquire(100, 0);
         c.acquire(50, 0);
         assertThat(c.records()).isEqualTo(2);
@@ -31,20 +52,19 @@ class CapacityTest {
 
     @Test
     void zeroBlockTimeNeverBlocks() {
-        Capacity c = new Capacity(1, 1000);
+        Capacity c = capacity(1, 1000);
         c.acquire(10, 0);
-        long start = System.nanoTime();
+        // The ticker never moves: a caller that waited would not return.
         assertThatThrownBy(() -> c.acquire(10, 0)).isInstanceOf(ProducerFullException.class)
                 .hasMessageContaining("maxOutstandingRecords=1").hasMessageContaining("maxBlockTime=0 ms")
                 .hasNoCause();
-        assertThat(System.nanoTime() - start).as("did not wait").isLessThan(SECONDS);
         assertThat(c.records()).isEqualTo(1);
         assertThat(c.bytes()).isEqualTo(10);
     }
 
     @Test
     void theByteLimitBlocksToo() {
-        Capacity c = new Capacity(100, 100);
+        Capacity c = capacity(100, 100);
         c.acquire(60, 0);
         assertThatThrownBy(() -> c.acquire(60, 0)).isInstanceOf(ProducerFullException.class)
                 .hasMessageContaining("maxOutstandingBytes=100");
@@ -56,35 +76,33 @@ class CapacityTest {
 
     @Test
     void aRecordLargerThanTheByteLimitFitsAnEmptyProducer() {
-        Capacity c = new Capacity(100, 100);
+        Capacity c = capacity(100, 100);
         c.acquire(500, 0);
         assertThat(c.bytes()).isEqualTo(500);
         assertThatThrownBy(() -> c.acquire(1, 0)).isInstanceOf(ProducerFullException.class);
     }
 
     @Test
-    void blocksForMaxBlockTimeThenThrows() {
-        Capacity c = new Capacity(1, 1000);
+    void blocksUntilMaxBlockTimeHasPassedOnTheTickerThenThrows() throws Exception {
+        Capacity c = capacity(1, 1000);
         c.acquire(10, 0);
-        long maxBlock = TimeUnit.MILLISECONDS.toNanos(150);
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> c.acquire(10, maxBlock)).isInstanceOf(ProducerFullException.class)
+        CompletableFuture<Void> acquired = acquireWaiting(c, 10, TimeUnit.MILLISECONDS.toNanos(150));
+
+        ticker.advance(Duration.ofMillis(149));
+        assertThat(acquired).as("maxBlockTime has not passed on the ticker").isNotDone();
+        ticker.advance(Duration.ofMillis(1));
+        await().atMost(Duration.ofSeconds(10)).until(acquired::isDone);
+        assertThat(acquired).isCompletedExceptionally();
+        assertThatThrownBy(acquired::join).hasCauseInstanceOf(ProducerFullException.class)
                 .hasMessageContaining("maxBlockTime=150 ms");
-        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(maxBlock);
         assertThat(c.records()).isEqualTo(1);
     }
 
     @Test
     void releaseWakesABlockedCaller() throws Exception {
-        Capacity c = new Capacity(1, 1000);
+        Capacity c = capacity(1, 1000);
         c.acquire(10, 0);
-        AtomicReference<Thread> waiter = new AtomicReference<>();
-        CompletableFuture<Void> acquired = CompletableFuture.runAsync(() -> {
-            waiter.set(Thread.currentThread());
-            c.acquire(20, TimeUnit.SECONDS.toNanos(60));
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.get() != null
-                && waiter.get().getState() == Thread.State.TIMED_WAITING);
+        CompletableFuture<Void> acquired = acquireWaiting(c, 20, TimeUnit.SECONDS.toNanos(60));
         assertThat(acquired).isNotDone();
 
         c.release(10);
@@ -95,7 +113,7 @@ class CapacityTest {
 
     @Test
     void anInterruptedCallerGetsProducerFullWithTheInterruptAndKeepsItsFlag() throws Exception {
-        Capacity c = new Capacity(1, 1000);
+        Capacity c = capacity(1, 1000);
         c.acquire(10, 0);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean flagAfter = new AtomicBoolean();
@@ -120,7 +138,7 @@ class CapacityTest {
 
     @Test
     void anAlreadyInterruptedCallerThatFitsIsNotDisturbed() {
-        Capacity c = new Capacity(2, 1000);
+        Capacity c = capacity(2, 1000);
         Thread.currentThread().interrupt();
         try {
             c.acquire(10, TimeUnit.SECONDS.toNanos(1));

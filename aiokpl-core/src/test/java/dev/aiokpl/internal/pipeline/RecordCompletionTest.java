@@ -21,7 +21,7 @@ class RecordCompletionTest {
 
     private final AtomicLong now = new AtomicLong();
     private final TimeBase time = new TimeBase(now::get, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
-    private final Capacity capacity = new Capacity(10, 1_000_000);
+    private final Capacity capacity = new Capacity(10, 1_000_000, now::get);
     private final FlushTracker flushTracker = new FlushTracker();
     private final Completer completer = new Completer(Runnable::run, flushTracker);
     private final RecordCompletion completion = new RecordCompletion(Duration.ofSeconds(30), Duration.ofSeconds(5),

@@ -10,7 +10,7 @@ import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.hash.HashKey;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
-import dev.aiokpl.internal.retry.RecordingOutcomes.Decision;
+import dev.aiokpl.internal.retry.RecordingDecisions.Decision;
 import dev.aiokpl.internal.sender.ErrorClassifier;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import dev.aiokpl.internal.testing.ManualTicker;
@@ -46,7 +46,7 @@ class RetrierTest {
 
     private final ManualTicker ticker = new ManualTicker();
     private final TimeBase time = new TimeBase(ticker, Clock.fixed(WALL, ZoneOffset.UTC));
-    private final RecordingOutcomes outcomes = new RecordingOutcomes().knows(PARENT, LOW, HIGH);
+    private final RecordingDecisions outcomes = new RecordingDecisions().knows(PARENT, LOW, HIGH);
     private double random = 0.5;
     private final Backoff backoff = new Backoff(BASE, 2_000 * MS, () -> random);
 
@@ -55,7 +55,7 @@ class RetrierTest {
     private final long end = start + 35 * MS;
 
     private Retrier retrier(boolean failIfThrottled) {
-        return new Retrier(failIfThrottled, backoff, time, outcomes);
+        return new Retrier(failIfThrottled, backoff, time);
     }
 
     private static KinesisRecord kr(String predicted, PendingRecord... records) {
@@ -93,7 +93,7 @@ class RetrierTest {
     void successOnThePredictedShardSucceedsWithTheAttemptsTimes() {
         PendingRecord r1 = low(1);
         PendingRecord r2 = low(2);
-        retrier(false).onResponse(batch(kr("low", r1, r2)), start, end, response(ok("low", "4900")), null);
+        retrier(false).onResponse(batch(kr("low", r1, r2)), start, end, response(ok("low", "4900")), null, outcomes);
 
         assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
         for (Decision d : outcomes.decisions) {
@@ -116,7 +116,7 @@ class RetrierTest {
     @Test
     void successWithoutPredictionSucceedsOnAnyShard() {
         PendingRecord r = high(1);
-        retrier(false).onResponse(batch(kr(null, r)), start, end, response(ok("somewhere", "1")), null);
+        retrier(false).onResponse(batch(kr(null, r)), start, end, response(ok("somewhere", "1")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("succeeded");
         assertThat(outcomes.decisions.get(0).attempt().shardId()).isEqualTo("somewhere");
         assertThat(outcomes.staleEvidence).isEmpty();
@@ -126,7 +126,7 @@ class RetrierTest {
     void successOnASplitChildHoldingEveryKeySucceedsAndReportsTheMapStale() {
         PendingRecord r1 = low(1);
         PendingRecord r2 = low(2);
-        retrier(false).onResponse(batch(kr("parent", r1, r2)), start, end, response(ok("low", "77")), null);
+        retrier(false).onResponse(batch(kr("parent", r1, r2)), start, end, response(ok("low", "77")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
         assertThat(outcomes.decisions).allSatisfy(d -> assertThat(d.attempt().shardId()).isEqualTo("low"));
         assertThat(outcomes.staleEvidence).containsExactly(start);
@@ -136,12 +136,12 @@ class RetrierTest {
     void aChildShardsBoundariesCount() {
         PendingRecord atEnd = pendingAt(BELOW_HALF, arrival);
         PendingRecord atStart = pendingAt(HashKey.MIN, arrival);
-        retrier(false).onResponse(batch(kr("parent", atStart, atEnd)), start, end, response(ok("low", "1")), null);
+        retrier(false).onResponse(batch(kr("parent", atStart, atEnd)), start, end, response(ok("low", "1")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
 
         outcomes.decisions.clear();
         PendingRecord justAbove = pendingAt(HALF, arrival);
-        retrier(false).onResponse(batch(kr("parent", low(3), justAbove)), start, end, response(ok("low", "2")), null);
+        retrier(false).onResponse(batch(kr("parent", low(3), justAbove)), start, end, response(ok("low", "2")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("retry", "retry");
     }
 
@@ -151,7 +151,7 @@ class RetrierTest {
         PendingRecord outOfRange = high(1);
         PendingRecord inRange2 = low(2);
         retrier(false).onResponse(batch(kr("parent", inRange1, outOfRange, inRange2)), start, end,
-                response(ok("low", "5")), null);
+                response(ok("low", "5")), null, outcomes);
 
         assertThat(outcomes.kinds()).containsExactly("retry", "retry", "retry");
         assertThat(outcomes.decisions).extracting(Decision::record).containsExactly(inRange1, outOfRange, inRange2);
@@ -170,7 +170,7 @@ class RetrierTest {
         // and the aggregate was built on the old one. KCL would drop it whole.
         PendingRecord inRange = low(1);
         PendingRecord outOfRange = high(1);
-        retrier(false).onResponse(batch(kr("low", inRange, outOfRange)), start, end, response(ok("low", "5")), null);
+        retrier(false).onResponse(batch(kr("low", inRange, outOfRange)), start, end, response(ok("low", "5")), null, outcomes);
 
         assertThat(outcomes.kinds()).containsExactly("retry", "retry");
         for (Decision d : outcomes.decisions) {
@@ -184,12 +184,12 @@ class RetrierTest {
     @Test
     void resourceNotFoundReportsTheMapStale() {
         retrier(false).onResponse(batch(kr("low", low(1))), start, end, null,
-                ScriptedKinesisClient.resourceNotFound("Stream orders under account 1 not found."));
+                ScriptedKinesisClient.resourceNotFound("Stream orders under account 1 not found."), outcomes);
         assertThat(outcomes.kinds()).containsExactly("failed");
         assertThat(outcomes.staleEvidence).containsExactly(start);
 
         retrier(false).onResponse(batch(kr("low", low(2))), start, end,
-                response(error("ResourceNotFoundException", "gone")), null);
+                response(error("ResourceNotFoundException", "gone")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("failed", "failed");
         assertThat(outcomes.staleEvidence).containsExactly(start, start);
     }
@@ -199,10 +199,10 @@ class RetrierTest {
         // The service routes a raw record by its own hash key: whatever our map says, it is where it
         // belongs, and retrying it would only duplicate it.
         PendingRecord onUnknown = low(1);
-        retrier(false).onResponse(batch(kr("parent", onUnknown)), start, end, response(ok("brand-new", "9")), null);
+        retrier(false).onResponse(batch(kr("parent", onUnknown)), start, end, response(ok("brand-new", "9")), null, outcomes);
         PendingRecord outsideTheMapsRange = high(1);
         retrier(false).onResponse(batch(kr("parent", outsideTheMapsRange)), start, end, response(ok("low", "10")),
-                null);
+                null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
         assertThat(outcomes.decisions.get(0).attempt().shardId()).isEqualTo("brand-new");
         assertThat(outcomes.decisions.get(1).attempt().shardId()).isEqualTo("low");
@@ -215,14 +215,14 @@ class RetrierTest {
         PendingRecord r1 = low(1);
         PendingRecord r2 = low(2);
         KinesisRecord kr = kr("parent", r1, r2);
-        retrier(false).onResponse(batch(kr), start, end, response(ok("brand-new", "9")), null);
+        retrier(false).onResponse(batch(kr), start, end, response(ok("brand-new", "9")), null, outcomes);
         assertThat(outcomes.decisions).isEmpty();
         assertThat(outcomes.staleEvidence).containsExactly(start);
-        assertThat(outcomes.unknown).containsExactly(new RecordingOutcomes.Unknown(kr, "brand-new", "9", start, end));
+        assertThat(outcomes.unknown).containsExactly(new RecordingDecisions.Unknown(kr, "brand-new", "9", start, end));
 
         // the reloaded map knows the shard, and it holds the keys
         retrier(false).onShardResolved(kr, "brand-new", new ShardRange("brand-new", HashKey.MIN, BELOW_HALF), "9",
-                start, end);
+                start, end, outcomes);
         assertThat(outcomes.kinds()).containsExactly("succeeded", "succeeded");
         assertThat(outcomes.decisions.get(0).attempt().sequenceNumber()).isEqualTo("9");
     }
@@ -230,7 +230,7 @@ class RetrierTest {
     @Test
     void aDeferredAggregateOnAShardStillUnknownAfterTheReloadIsRetriedAsWrongShard() {
         KinesisRecord kr = kr("parent", low(1), low(2));
-        retrier(false).onShardResolved(kr, "ghost", null, "9", start, end);
+        retrier(false).onShardResolved(kr, "ghost", null, "9", start, end, outcomes);
         assertThat(outcomes.kinds()).containsExactly("retry", "retry");
         assertThat(outcomes.decisions.get(0).attempt().errorCode()).isEqualTo(Retrier.WRONG_SHARD);
         assertThat(outcomes.decisions.get(0).attempt().errorMessage()).contains("ghost");
@@ -242,8 +242,8 @@ class RetrierTest {
     void throttlingSlowsTheShardAndRetriesAfterAJitteredBackoff() {
         PendingRecord r = low(1);
         retrier(false).onResponse(batch(kr("low", r)), start, end,
-                response(error(ErrorClassifier.THROTTLED_CODE, "Rate exceeded for shard low")), null);
-        assertThat(outcomes.throttled).containsExactly(STREAM + "/low@" + end);
+                response(error(ErrorClassifier.THROTTLED_CODE, "Rate exceeded for shard low")), null, outcomes);
+        assertThat(outcomes.throttled).containsExactly("low@" + end);
         assertThat(outcomes.kinds()).containsExactly("retry");
         Decision d = outcomes.decisions.get(0);
         assertThat(d.attempt().errorCode()).isEqualTo("ProvisionedThroughputExceededException");
@@ -252,7 +252,7 @@ class RetrierTest {
 
         // the second retry backs off twice as long
         retrier(false).onResponse(batch(kr("low", r)), start, end,
-                response(error(ErrorClassifier.THROTTLED_CODE, "again")), null);
+                response(error(ErrorClassifier.THROTTLED_CODE, "again")), null, outcomes);
         assertThat(outcomes.decisions.get(1).notBeforeNanos() - end).isEqualTo(150 * MS);
     }
 
@@ -260,7 +260,7 @@ class RetrierTest {
     void throttlingFailsAtOnceWithFailIfThrottled() {
         PendingRecord r = low(1);
         retrier(true).onResponse(batch(kr("low", r)), start, end,
-                response(error(ErrorClassifier.THROTTLED_CODE, "Rate exceeded")), null);
+                response(error(ErrorClassifier.THROTTLED_CODE, "Rate exceeded")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("failed");
         assertThat(outcomes.decisions.get(0).attempt().errorCode()).isEqualTo(ErrorClassifier.THROTTLED_CODE);
         assertThat(outcomes.throttled).as("the shard is still slowed down").hasSize(1);
@@ -269,8 +269,8 @@ class RetrierTest {
     @Test
     void throttlingWithoutPredictionSlowsNoShard() {
         retrier(false).onResponse(batch(kr(null, low(1))), start, end,
-                response(error(ErrorClassifier.THROTTLED_CODE, "Rate exceeded")), null);
-        assertThat(outcomes.throttled).containsExactly(STREAM + "/null@" + end);
+                response(error(ErrorClassifier.THROTTLED_CODE, "Rate exceeded")), null, outcomes);
+        assertThat(outcomes.throttled).containsExactly("null@" + end);
         assertThat(outcomes.kinds()).containsExactly("retry");
     }
 
@@ -285,7 +285,7 @@ class RetrierTest {
     void aNonRetryableEntryErrorFailsAtOnce(String code) {
         PendingRecord r1 = low(1);
         PendingRecord r2 = low(2);
-        retrier(false).onResponse(batch(kr("low", r1, r2)), start, end, response(error(code, "because " + code)), null);
+        retrier(false).onResponse(batch(kr("low", r1, r2)), start, end, response(error(code, "because " + code)), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("failed", "failed");
         for (Decision d : outcomes.decisions) {
             assertThat(d.attempt().errorCode()).isEqualTo(code);
@@ -318,7 +318,7 @@ class RetrierTest {
     void aNonRetryableRequestErrorFailsEveryRecordAtOnce(Throwable error, String code, String message) {
         PendingRecord r1 = low(1);
         PendingRecord r2 = high(1);
-        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, error);
+        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, error, outcomes);
         assertThat(outcomes.kinds()).containsExactly("failed", "failed");
         for (Decision d : outcomes.decisions) {
             assertThat(d.attempt().errorCode()).isEqualTo(code);
@@ -334,7 +334,7 @@ class RetrierTest {
         PendingRecord r2 = high(1);
         Throwable expired = ScriptedKinesisClient.serviceError("InvalidSignatureException", "Signature expired: "
                 + "20300101T000000Z is now earlier than 20300101T000100Z (20300101T000600Z - 5 min.)", 400);
-        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, expired);
+        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, expired, outcomes);
         assertThat(outcomes.kinds()).containsExactly("retry", "retry");
         for (Decision d : outcomes.decisions) {
             assertThat(d.attempt().errorCode()).isEqualTo("InvalidSignatureException");
@@ -342,7 +342,7 @@ class RetrierTest {
         }
 
         retrier(false).onResponse(batch(kr("low", r1)), start, end, null,
-                ScriptedKinesisClient.serviceError("RequestExpired", "Request has expired.", 400));
+                ScriptedKinesisClient.serviceError("RequestExpired", "Request has expired.", 400), outcomes);
         assertThat(outcomes.decisions.get(2).notBeforeNanos()).as("skewed again: the correction did not help")
                 .isEqualTo(end + 150 * MS);
     }
@@ -357,7 +357,7 @@ class RetrierTest {
         PutRecordsResultEntry[] expired = new PutRecordsResultEntry[50];
         java.util.Arrays.fill(expired, error("ExpiredTokenException", "The security token included in the request "
                 + "is expired"));
-        retrier.onResponse(batch(krs.toArray(new KinesisRecord[0])), start, end, response(expired), null);
+        retrier.onResponse(batch(krs.toArray(new KinesisRecord[0])), start, end, response(expired), null, outcomes);
         assertThat(outcomes.kinds()).hasSize(50).containsOnly("retry");
         assertThat(outcomes.decisions).allSatisfy(d -> {
             assertThat(d.attempt().errorCode()).isEqualTo("ExpiredTokenException");
@@ -367,13 +367,13 @@ class RetrierTest {
 
         long later = end + Duration.ofSeconds(5).toNanos();
         retrier.onResponse(batch(kr("low", low(99))), later, later, null,
-                ScriptedKinesisClient.clientError("Failed to load credentials from IMDS."));
+                ScriptedKinesisClient.clientError("Failed to load credentials from IMDS."), outcomes);
         assertThat(outcomes.decisions.get(50).kind()).isEqualTo("retry");
         assertThat(outcomes.decisions.get(50).attempt().errorCode()).isEqualTo(ErrorClassifier.CREDENTIALS_FETCH_FAILED);
         assertThat(retrier.credentialsWarnings()).isEqualTo(1);
 
         long muchLater = end + Duration.ofSeconds(31).toNanos();
-        retrier.onResponse(batch(kr("low", low(100))), muchLater, muchLater, response(expired[0]), null);
+        retrier.onResponse(batch(kr("low", low(100))), muchLater, muchLater, response(expired[0]), null, outcomes);
         assertThat(retrier.credentialsWarnings()).isEqualTo(2);
     }
 
@@ -402,7 +402,7 @@ class RetrierTest {
         PendingRecord r1 = low(1);
         PendingRecord r2 = high(1);
         // the sender hands the retrier unwrapped errors
-        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, ErrorClassifier.unwrap(error));
+        retrier(false).onResponse(batch(kr("low", r1), kr("high", r2)), start, end, null, ErrorClassifier.unwrap(error), outcomes);
         assertThat(outcomes.kinds()).containsExactly("retry", "retry");
         for (Decision d : outcomes.decisions) {
             assertThat(d.attempt().errorCode()).isEqualTo(code);
@@ -419,7 +419,7 @@ class RetrierTest {
     @ParameterizedTest
     @ValueSource(strings = {"InternalFailure", "KMSThrottlingException", "ServiceUnavailable", "SomethingNew"})
     void aRetryableEntryErrorRetriesWithBackoff(String code) {
-        retrier(false).onResponse(batch(kr("low", low(1))), start, end, response(error(code, "msg")), null);
+        retrier(false).onResponse(batch(kr("low", low(1))), start, end, response(error(code, "msg")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("retry");
         assertThat(outcomes.decisions.get(0).attempt().errorCode()).isEqualTo(code);
         assertThat(outcomes.decisions.get(0).notBeforeNanos()).isEqualTo(end + 75 * MS);
@@ -437,7 +437,7 @@ class RetrierTest {
             entries.add(ok("low", "s" + i));
         }
         retrier(false).onResponse(batch(krs.toArray(new KinesisRecord[0])), start, end,
-                PutRecordsResponse.builder().records(entries).build(), null);
+                PutRecordsResponse.builder().records(entries).build(), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("retry", "retry", "retry");
         assertThat(outcomes.decisions).allSatisfy(d -> {
             assertThat(d.attempt().errorCode()).isEqualTo(Retrier.COUNT_MISMATCH);
@@ -453,10 +453,10 @@ class RetrierTest {
         PendingRecord internal = high(2);
         retrier(false).onResponse(batch(kr("low", ok), kr("low", throttled), kr("high", denied), kr("high", internal)),
                 start, end, response(ok("low", "1"), error(ErrorClassifier.THROTTLED_CODE, "slow"),
-                        error("AccessDeniedException", "no"), error("InternalFailure", "oops")), null);
+                        error("AccessDeniedException", "no"), error("InternalFailure", "oops")), null, outcomes);
         assertThat(outcomes.kinds()).containsExactly("succeeded", "retry", "failed", "retry");
         assertThat(outcomes.decisions).extracting(Decision::record).containsExactly(ok, throttled, denied, internal);
-        assertThat(outcomes.throttled).containsExactly(STREAM + "/low@" + end);
+        assertThat(outcomes.throttled).containsExactly("low@" + end);
     }
 
     static Stream<Arguments> malformedSuccesses() {
@@ -473,7 +473,7 @@ class RetrierTest {
         PendingRecord r2 = low(2);
         PendingRecord after = high(1);
         retrier(false).onResponse(batch(kr("low", r1, r2), kr("high", after)), start, end,
-                response(ok(shard, seq), ok("high", "6")), null);
+                response(ok(shard, seq), ok("high", "6")), null, outcomes);
 
         assertThat(outcomes.kinds()).containsExactly("retry", "retry", "succeeded");
         for (Decision d : outcomes.decisions.subList(0, 2)) {
@@ -493,7 +493,7 @@ class RetrierTest {
         outcomes.explosion = new IllegalStateException("boom");
         outcomes.explodeOn = exploding;
         retrier(false).onResponse(batch(kr("low", before), kr("low", exploding, sameAggregate), kr("high", after)),
-                start, end, response(ok("low", "1"), ok("low", "2"), ok("high", "3")), null);
+                start, end, response(ok("low", "1"), ok("low", "2"), ok("high", "3")), null, outcomes);
 
         assertThat(outcomes.decisions).extracting(Decision::record)
                 .containsExactly(before, exploding, sameAggregate, after);
@@ -509,17 +509,17 @@ class RetrierTest {
         PendingRecord done = low(1);
         done.done = true;
         PendingRecord live = low(2);
-        retrier(false).onResponse(batch(kr("low", done, live)), start, end, response(ok("low", "1")), null);
+        retrier(false).onResponse(batch(kr("low", done, live)), start, end, response(ok("low", "1")), null, outcomes);
         assertThat(outcomes.decisions).extracting(Decision::record).containsExactly(live);
     }
 
     @Test
     void theDelayOfALaterAttemptCountsFromTheEndOfThePreviousOne() {
         PendingRecord r = low(1);
-        retrier(false).onResponse(batch(kr("low", r)), start, end, response(error("InternalFailure", "x")), null);
+        retrier(false).onResponse(batch(kr("low", r)), start, end, response(error("InternalFailure", "x")), null, outcomes);
         long start2 = end + 300 * MS;
         long end2 = start2 + 10 * MS;
-        retrier(false).onResponse(batch(kr("low", r)), start2, end2, response(ok("low", "2")), null);
+        retrier(false).onResponse(batch(kr("low", r)), start2, end2, response(ok("low", "2")), null, outcomes);
         Attempt second = outcomes.decisions.get(1).attempt();
         assertThat(second.delay()).isEqualTo(Duration.ofMillis(300));
         assertThat(second.duration()).isEqualTo(Duration.ofMillis(10));

@@ -50,7 +50,7 @@ class ShardMapProperties {
         Collections.shuffle(shuffled, new java.util.Random(seed));
 
         ScriptedKinesisClient client = new ScriptedKinesisClient(shuffled).pageSize(7);
-        ShardMap m = new ShardMap("s", client, new ManualTicker(), Duration.ofMinutes(5), Runnable::run, () -> { });
+        ShardMap m = new ShardMap("s", client::listShards, new ManualTicker(), Duration.ofMinutes(5), Runnable::run, () -> { });
         m.start();
         assertThat(m.state()).isEqualTo(ShardMap.State.READY);
 

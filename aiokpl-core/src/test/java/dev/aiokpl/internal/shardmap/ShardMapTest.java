@@ -17,10 +17,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
 
@@ -37,7 +34,7 @@ class ShardMapTest {
     private int updates;
 
     private ShardMap map(Duration refresh) {
-        return new ShardMap(STREAM, client, ticker, refresh, pipelineExecutor, () -> updates++);
+        return new ShardMap(STREAM, client::listShards, ticker, refresh, pipelineExecutor, () -> updates++);
     }
 
     private ShardMap map() {
@@ -372,20 +369,8 @@ class ShardMapTest {
 
     @Test
     void aClientThatThrowsInsteadOfFailingTheFutureIsAFailedLoad() {
-        KinesisAsyncClient throwing = new KinesisAsyncClient() {
-            @Override
-            public String serviceName() {
-                return SERVICE_NAME;
-            }
-
-            @Override
-            public void close() {
-            }
-
-            @Override
-            public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
-                throw new IllegalStateException("client closed");
-            }
+        ListShards throwing = request -> {
+            throw new IllegalStateException("client closed");
         };
         ShardMap m = new ShardMap(STREAM, throwing, ticker, Duration.ofMinutes(5), pipelineExecutor, () -> { });
         m.start();

@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Records what the retrier decides; knows the shards it is told about. */
-final class RecordingOutcomes implements Retrier.Outcomes {
+/** Records what the retrier decides for one stream; knows the shards it is told about. */
+final class RecordingDecisions implements Decisions {
 
     record Decision(String kind, PendingRecord record, Attempt attempt, long notBeforeNanos) {
     }
@@ -24,11 +24,11 @@ final class RecordingOutcomes implements Retrier.Outcomes {
     final List<Unknown> unknown = new ArrayList<>();
     final Map<String, ShardRange> shards = new HashMap<>();
     int shardLookups;
-    /** When set, {@link #succeeded} throws this for {@link #explodeOn} (an internal error mid-batch). */
+    /** When set, {@link #succeed} throws this for {@link #explodeOn} (an internal error mid-batch). */
     RuntimeException explosion;
     PendingRecord explodeOn;
 
-    RecordingOutcomes knows(ShardRange... ranges) {
+    RecordingDecisions knows(ShardRange... ranges) {
         for (ShardRange r : ranges) {
             shards.put(r.shardId(), r);
         }
@@ -36,7 +36,7 @@ final class RecordingOutcomes implements Retrier.Outcomes {
     }
 
     @Override
-    public void succeeded(PendingRecord r, Attempt request, long delayNanos, KinesisRecord kr) {
+    public void succeed(PendingRecord r, Attempt request, long delayNanos) {
         if (explosion != null && r == explodeOn) {
             throw explosion;
         }
@@ -47,34 +47,35 @@ final class RecordingOutcomes implements Retrier.Outcomes {
     }
 
     @Override
-    public void failed(PendingRecord r, Attempt attempt) {
+    public void fail(PendingRecord r, Attempt attempt) {
         decisions.add(new Decision("failed", r, attempt, 0));
         r.done = true;
     }
 
     @Override
-    public void retry(PendingRecord r, Attempt attempt, long notBeforeNanos) {
+    public void retryNotBefore(PendingRecord r, Attempt attempt, long notBeforeNanos) {
         decisions.add(new Decision("retry", r, attempt, notBeforeNanos));
         r.addAttempt(attempt);
     }
 
     @Override
-    public void throttled(String stream, String shardId, long nowNanos) {
-        throttled.add(stream + "/" + shardId + "@" + nowNanos);
+    public void throttled(String shardId, long nowNanos) {
+        throttled.add(shardId + "@" + nowNanos);
     }
 
     @Override
-    public void shardMapStale(String stream, long evidenceNanos) {
+    public void mapStale(long evidenceNanos) {
         staleEvidence.add(evidenceNanos);
     }
 
     @Override
-    public void unknownShard(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos) {
+    public void deferUntilMapKnows(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos,
+            long endNanos) {
         unknown.add(new Unknown(kr, shardId, sequenceNumber, startNanos, endNanos));
     }
 
     @Override
-    public ShardRange shard(String stream, String shardId) {
+    public ShardRange shard(String shardId) {
         shardLookups++;
         return shards.get(shardId);
     }
