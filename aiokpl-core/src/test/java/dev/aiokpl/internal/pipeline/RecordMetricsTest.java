@@ -51,7 +51,7 @@ class RecordMetricsTest {
         assertThat(values()).containsEntry(MetricNames.REQUEST_TIME, 2.0)
                 .containsEntry(MetricNames.KINESIS_RECORDS_PER_PUT_RECORDS_REQUEST, 2.0)
                 .containsEntry(MetricNames.USER_RECORDS_PER_PUT_RECORDS_REQUEST, 4.0)
-                .containsEntry(MetricNames.REQUEST_SIZE_LIMIT, 5_000_000.0)
+                .containsEntry(MetricNames.REQUEST_SIZE_LIMIT, (double) window.requestBytes())
                 .containsEntry(MetricNames.REQUESTS_IN_FLIGHT_LIMIT, 1.0)
                 .containsEntry(MetricNames.KINESIS_RECORDS_PUT, 1.0)
                 .containsEntry(MetricNames.USER_RECORDS_PER_KINESIS_RECORD, 3.0);
