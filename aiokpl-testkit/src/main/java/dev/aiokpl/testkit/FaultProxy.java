@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -45,7 +44,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,7 +163,7 @@ public final class FaultProxy implements AutoCloseable {
     private boolean enforceLimits;
     private volatile Duration responseDelay = Duration.ofSeconds(2);
     private volatile Duration latency = Duration.ZERO;
-    private final Link link = new Link();
+    private final CappedLink link = new CappedLink();
 
     // stall (guarded by holdLock)
     private final Object holdLock = new Object();
@@ -461,7 +459,7 @@ public final class FaultProxy implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(new LinkInputStream(socket.getInputStream()), 64 * 1024);
+            InputStream in = new BufferedInputStream(link.input(socket.getInputStream(), linkBytes), 64 * 1024);
             OutputStream out = socket.getOutputStream();
             while (!closed) {
                 Request request = Request.read(in, out);
@@ -820,78 +818,6 @@ public final class FaultProxy implements AutoCloseable {
     private record Response(int status, Map<String, List<String>> headers, byte[] body) {
     }
 
-    /**
-     * The capped link's schedule, shared by every connection: a token bucket kept as the time the link is
-     * next free (virtual scheduling), so each chunk is given the next slot in arrival order.
-     */
-    private static final class Link {
-        static final int CHUNK_BYTES = 4096;
-        private static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
-        private long bytesPerSecond;
-        private long nextFreeNanos;
-
-        synchronized void limit(long bytesPerSecond) {
-            this.bytesPerSecond = Math.max(0, bytesPerSecond);
-        }
-
-        synchronized boolean capped() {
-            return bytesPerSecond > 0;
-        }
-
-        /** Books {@code bytes} on the link; returns when they will have crossed (a {@link System#nanoTime()}). */
-        synchronized long book(int bytes, long now) {
-            if (bytesPerSecond <= 0) {
-                return now;
-            }
-            // An idle link banks at most BURST_NANOS of sending time.
-            nextFreeNanos = Math.max(nextFreeNanos, now - BURST_NANOS)
-                    + (long) (bytes * 1e9 / bytesPerSecond);
-            return nextFreeNanos;
-        }
-    }
-
-    /** A client connection's input: what is read from it has crossed the {@link Link}, at its pace. */
-    private final class LinkInputStream extends InputStream {
-        private final InputStream in;
-
-        LinkInputStream(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, link.capped() ? Math.min(len, Link.CHUNK_BYTES) : len);
-            if (n > 0) {
-                long crossed = link.book(n, System.nanoTime());
-                for (long wait = crossed - System.nanoTime(); wait > 0; wait = crossed - System.nanoTime()) {
-                    LockSupport.parkNanos(wait);
-                    if (Thread.interrupted()) {
-                        throw new InterruptedIOException("the proxy closed while pacing a request");
-                    }
-                }
-                linkBytes.addAndGet(n);
-            }
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return in.available();
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
 
     /** One HTTP/1.1 request read from a client connection. */
     private record Request(String method, String target, Map<String, List<String>> headers, byte[] body,

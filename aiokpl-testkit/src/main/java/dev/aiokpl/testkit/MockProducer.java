@@ -12,7 +12,6 @@ import dev.aiokpl.internal.UserRecords;
 import dev.aiokpl.internal.hash.HashKey;
 import dev.aiokpl.internal.pipeline.Engine;
 import dev.aiokpl.sinks.MetricSnapshot;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +68,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MockProducer implements Producer {
 
-    private static final BigInteger TWO_128 = BigInteger.ONE.shiftLeft(128);
     private static final String CLOSED_MESSAGE = "the producer was closed before the record completed";
     private static final MetricsManager NO_METRICS = new MetricsManager() {
         @Override
@@ -86,7 +84,7 @@ public final class MockProducer implements Producer {
     private final Config config;
     private final boolean autoComplete;
     /** The ending hash key of each shard, in order; the last is 2^128-1. */
-    private final HashKey[] shardEnds;
+    private final EvenShards shards;
     private final long maxOutstandingRecords;
     private final Duration maxBlockTime;
     private final Executor callbackExecutor;
@@ -114,13 +112,7 @@ public final class MockProducer implements Producer {
         this.callbackExecutor = b.callbackExecutor;
         this.clock = b.clock;
         this.validator = new RecordValidator(config.maxRecordSize());
-        this.shardEnds = new HashKey[b.shardCount];
-        BigInteger width = TWO_128.divide(BigInteger.valueOf(b.shardCount));
-        for (int i = 0; i < b.shardCount; i++) {
-            BigInteger end = i == b.shardCount - 1 ? TWO_128.subtract(BigInteger.ONE)
-                    : width.multiply(BigInteger.valueOf(i + 1L)).subtract(BigInteger.ONE);
-            shardEnds[i] = HashKey.of(end.shiftRight(64).longValue(), end.longValue());
-        }
+        this.shards = new EvenShards(b.shardCount);
     }
 
     /**
@@ -142,7 +134,7 @@ public final class MockProducer implements Producer {
      * @return the shard id
      */
     public static String shardId(int index) {
-        return String.format("shardId-%012d", index);
+        return EvenShards.id(index);
     }
 
     // ---------------------------------------------------------------- Producer
@@ -186,7 +178,7 @@ public final class MockProducer implements Producer {
                 : HashKey.ofPartitionKey(partitionKey);
         UserRecord record = given != null ? given : UserRecord.builder().stream(stream).partitionKey(partitionKey)
                 .explicitHashKey(explicitHashKey).data(data).build();
-        Pending p = new Pending(new CompletableFuture<>(), shardId(shardOf(hash)), keyBytes + data.length);
+        Pending p = new Pending(new CompletableFuture<>(), shards.shardFor(hash), keyBytes + data.length);
         lock.lock();
         try {
             awaitRoom();
@@ -229,20 +221,6 @@ public final class MockProducer implements Producer {
                         + pending.size() + " records outstanding); the record was not accepted", e);
             }
         }
-    }
-
-    private int shardOf(HashKey hash) {
-        int low = 0;
-        int high = shardEnds.length - 1;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (hash.compareTo(shardEnds[mid]) <= 0) {
-                high = mid;
-            } else {
-                low = mid + 1;
-            }
-        }
-        return low;
     }
 
     /**
