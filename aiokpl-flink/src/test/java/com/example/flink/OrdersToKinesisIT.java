@@ -54,7 +54,13 @@ class OrdersToKinesisIT {
             List<ReadRecord> read = StreamReader.readAll(reader, stream);
             Set<String> orders = read.stream().map(ReadRecord::dataAsString).collect(Collectors.toSet());
             assertThat(orders).hasSize(10_000).contains("{\"order\":9999,\"customer\":\"c999\"}");
-            assertThat(read).allSatisfy(r -> assertThat(r.fromAggregate()).isTrue());
+            // Aggregated: an aggregate that holds one record goes out raw (SPEC section 3), so a few
+            // raw records (the last one of a shard at a checkpoint's flush) are legitimate.
+            long kinesisRecords = read.stream().map(r -> r.shardId() + "/" + r.sequenceNumber()).distinct().count();
+            assertThat(kinesisRecords).as("Kinesis records for %d user records", read.size())
+                    .isLessThanOrEqualTo(read.size() / 50);
+            assertThat(read.stream().filter(ReadRecord::fromAggregate).count())
+                    .as("user records read from aggregates").isGreaterThanOrEqualTo(read.size() * 99L / 100);
         }
     }
 
