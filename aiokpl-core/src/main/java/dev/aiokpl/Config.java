@@ -69,6 +69,7 @@ public final class Config {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final boolean adaptiveSending;
+    private final boolean orderedDelivery;
     private final int maxRecordSize;
     private final Duration shardMapRefreshInterval;
     private final Duration closeTimeout;
@@ -100,6 +101,7 @@ public final class Config {
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.adaptiveSending = b.adaptiveSending;
+        this.orderedDelivery = b.orderedDelivery;
         this.maxRecordSize = b.maxRecordSize;
         this.shardMapRefreshInterval = b.shardMapRefreshInterval;
         this.closeTimeout = b.closeTimeout;
@@ -267,6 +269,19 @@ public final class Config {
         return adaptiveSending;
     }
 
+    /**
+     * Whether records with the same partition key reach their shard in put order, retries and
+     * reshards included (SPEC §3 "Ordering"): at most one Kinesis record of a shard is in flight at a
+     * time, a record to retry goes out before any later record of its shard, and after a split or
+     * merge a child shard's records wait until its parents' in-flight records are confirmed. Requests
+     * still carry many shards each, and a shard's aggregate grows while its previous one is in flight,
+     * so throughput stays near the shard's limit. Off, order holds only within one request and
+     * retries may reorder, as with the KPL. Default false.
+     */
+    public boolean orderedDelivery() {
+        return orderedDelivery;
+    }
+
     /** Largest user record (partition key + data) in bytes. Default 1 MiB; up to 10 MiB. */
     public int maxRecordSize() {
         return maxRecordSize;
@@ -331,6 +346,7 @@ public final class Config {
                 + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout
                 + ", adaptiveSending=" + adaptiveSending
+                + ", orderedDelivery=" + orderedDelivery
                 + ", maxRecordSize=" + maxRecordSize
                 + ", shardMapRefreshInterval=" + shardMapRefreshInterval
                 + ", closeTimeout=" + closeTimeout
@@ -369,6 +385,7 @@ public final class Config {
         private Duration connectTimeout = Duration.ofSeconds(6);
         private Duration requestTimeout = Duration.ofSeconds(6);
         private boolean adaptiveSending = true;
+        private boolean orderedDelivery = false;
         private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
         private Duration shardMapRefreshInterval = Duration.ofMinutes(5);
         private Duration closeTimeout = Duration.ofSeconds(30);
@@ -403,6 +420,7 @@ public final class Config {
             connectTimeout = c.connectTimeout;
             requestTimeout = c.requestTimeout;
             adaptiveSending = c.adaptiveSending;
+            orderedDelivery = c.orderedDelivery;
             maxRecordSize = c.maxRecordSize;
             shardMapRefreshInterval = c.shardMapRefreshInterval;
             closeTimeout = c.closeTimeout;
@@ -563,6 +581,15 @@ public final class Config {
          */
         public Builder adaptiveSending(boolean adaptiveSending) {
             this.adaptiveSending = adaptiveSending;
+            return this;
+        }
+
+        /**
+         * Deliver each partition key's records to its shard in put order, retries and reshards
+         * included (default false). See {@link Config#orderedDelivery()}.
+         */
+        public Builder orderedDelivery(boolean orderedDelivery) {
+            this.orderedDelivery = orderedDelivery;
             return this;
         }
 

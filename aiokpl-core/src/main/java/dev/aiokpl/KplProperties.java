@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@code FailIfThrottled}, {@code MaxConnections}, {@code ConnectTimeout}, {@code RequestTimeout},
  * {@code MetricsLevel}, {@code MetricsGranularity}, {@code MetricsUploadDelay}; and this library's
  * own {@code MaxOutstandingRecords}, {@code MaxOutstandingBytes}, {@code MaxBlockTime},
- * {@code MaxRecordSize}, {@code ShardMapRefreshInterval}, {@code CloseTimeout}, {@code AdaptiveSending}. Keys the KPL has but
+ * {@code MaxRecordSize}, {@code ShardMapRefreshInterval}, {@code CloseTimeout}, {@code AdaptiveSending}, {@code OrderedDelivery}. Keys the KPL has but
  * that mean nothing here (native process, CloudWatch endpoint, threading...) are logged as warnings.
  */
 final class KplProperties {
@@ -80,6 +80,7 @@ final class KplProperties {
                 case "ConnectTimeout" -> b.connectTimeout(millis(key, value));
                 case "RequestTimeout" -> b.requestTimeout(millis(key, value));
                 case "AdaptiveSending" -> b.adaptiveSending(bool(key, value));
+                case "OrderedDelivery" -> b.orderedDelivery(bool(key, value));
                 case "MetricsLevel" -> b.metricsLevel(enumValue(MetricsLevel.class, key, value));
                 case "MetricsGranularity" -> b.metricsGranularity(enumValue(MetricsGranularity.class, key, value));
                 case "MetricsUploadDelay" -> b.metricsUploadInterval(millis(key, value));

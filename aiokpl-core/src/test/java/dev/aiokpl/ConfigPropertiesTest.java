@@ -46,7 +46,9 @@ class ConfigPropertiesTest {
                 "MetricsUploadDelay", "30000",
                 "MaxOutstandingRecords", "1000",
                 "MaxBlockTime", "0",
-                "CloseTimeout", "5000"));
+                "CloseTimeout", "5000",
+                "AdaptiveSending", "false",
+                "OrderedDelivery", "true"));
         assertThat(c.region()).isEqualTo("us-west-2");
         assertThat(c.aggregationEnabled()).isFalse();
         assertThat(c.aggregationMaxCount()).isEqualTo(100);
@@ -66,6 +68,9 @@ class ConfigPropertiesTest {
         assertThat(c.maxOutstandingRecords()).isEqualTo(1000);
         assertThat(c.maxBlockTime()).isEqualTo(Duration.ZERO);
         assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.adaptiveSending()).isFalse();
+        assertThat(c.orderedDelivery()).isTrue();
+        assertThat(Config.builder().region("us-west-2").build().orderedDelivery()).as("default").isFalse();
     }
 
     @ParameterizedTest
