@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * {@link #SHARDS} shards: each shard closes a small request every {@code recordMaxBufferedTime}, far
  * more requests than {@code maxConnections} can carry at that latency. Batches waiting for a
  * connection must travel together, or records queue until they expire (they did before the Sender
- * merged waiting batches: see SenderMergeTest).
+ * merged waiting batches; now the sender pulls what waits into each request: see ReadyQueueTest).
  */
 @IntegrationTest
 class SlowServiceIT {

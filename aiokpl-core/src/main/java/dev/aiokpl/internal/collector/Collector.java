@@ -90,7 +90,7 @@ public final class Collector {
     }
 
     private void emit() {
-        PutBatch batch = new PutBatch(stream, records, size, maxCount, maxSize);
+        PutBatch batch = new PutBatch(stream, records, size);
         reset();
         out.accept(batch);
     }

@@ -264,9 +264,9 @@ public final class Engine {
         return loop.shardMap(stream);
     }
 
-    /** Batches waiting for a connection (pipeline thread / tests). */
-    public int waitingBatches() {
-        return loop.waitingBatches();
+    /** Kinesis records released by the collectors and waiting for a connection (pipeline thread / tests). */
+    public int readyRecords() {
+        return loop.readyRecords();
     }
 
     /** Requests in flight (pipeline thread / tests). */

@@ -74,12 +74,9 @@ final class PipelineLoop {
         this.completer = completer;
         this.completion = completion;
         this.metrics = metrics;
+        this.streams = new Streams(config, listShards, time, pipelineExecutor, retrier, completion, metrics);
         this.sender = new Sender(transport, window, config.requestTimeout(), time.ticker(), pipelineExecutor,
-                this::onResponse);
-        this.streams = new Streams(config, listShards, time, pipelineExecutor, retrier, completion, metrics,
-                sender::submit);
-        this.sender.expireAfter(config.recordTtl().toNanos(),
-                (kr, now) -> streams.find(kr.stream()).expiredBeforeSending(kr, now));
+                streams, this::onResponse);
     }
 
     // ---------------------------------------------------------------- any thread
@@ -245,7 +242,7 @@ final class PipelineLoop {
         }
         // A full producer with nothing in flight would only wait for deadlines: no record can join
         // the open aggregates or batches until some complete, so send them now.
-        boolean flush = flushRequested || (sender.idle() && capacity.saturated());
+        boolean flush = flushRequested || (sender.inFlight() == 0 && capacity.saturated());
         flushRequested = false;
         long wake = taken == INBOX_BATCH ? now : Long.MAX_VALUE;
         List<StreamPipeline> all = streams.all();
@@ -287,11 +284,6 @@ final class PipelineLoop {
         }
         List<PendingRecord> unsent = new ArrayList<>();
         streams.drainUnsent(unsent);
-        for (PutBatch b : sender.drainWaiting()) {
-            for (KinesisRecord kr : b.records()) {
-                unsent.addAll(kr.records());
-            }
-        }
         PendingRecord r;
         while ((r = inbox.poll()) != null) {
             unsent.add(r);
@@ -310,9 +302,13 @@ final class PipelineLoop {
         return sp == null ? null : sp.shardMap();
     }
 
-    /** Batches waiting for a connection (pipeline thread / tests). */
-    int waitingBatches() {
-        return sender.waiting();
+    /** Kinesis records released by the collectors and waiting for a connection (pipeline thread / tests). */
+    int readyRecords() {
+        int n = 0;
+        for (StreamPipeline sp : streams.all()) {
+            n += sp.ready();
+        }
+        return n;
     }
 
     /** Requests in flight (pipeline thread / tests). */

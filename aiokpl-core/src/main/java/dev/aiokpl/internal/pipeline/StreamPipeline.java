@@ -4,6 +4,7 @@ import dev.aiokpl.Attempt;
 import dev.aiokpl.internal.aggregation.Aggregator;
 import dev.aiokpl.internal.collector.Collector;
 import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.collector.ReadyQueue;
 import dev.aiokpl.internal.limiter.Limiter;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 
 /**
@@ -51,6 +51,7 @@ final class StreamPipeline implements Decisions {
     private final Aggregator aggregator;
     private final Limiter limiter;
     private final Collector collector;
+    private final ReadyQueue ready;
     private final ArrayDeque<PendingRecord> waitingForMap = new ArrayDeque<>();
     private final PriorityQueue<PendingRecord> retryQueue =
             new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.notBeforeNanos));
@@ -71,12 +72,10 @@ final class StreamPipeline implements Decisions {
     /**
      * @param bufferedNanos {@code recordMaxBufferedTime}: a retried record's deadline is half of it
      * @param ttlNanos      {@code recordTtl}
-     * @param sender        where full requests go
      */
     StreamPipeline(String stream, ShardMap shardMap, Retrier retrier, RecordCompletion completion,
             RecordMetrics metrics, boolean aggregationEnabled, long aggregationMaxCount, int aggregationMaxSize,
-            long rateLimit, int collectionMaxCount, long collectionMaxSize, long bufferedNanos, long ttlNanos,
-            Consumer<PutBatch> sender) {
+            long rateLimit, int collectionMaxCount, long collectionMaxSize, long bufferedNanos, long ttlNanos) {
         this.stream = stream;
         this.shardMap = shardMap;
         this.retrier = retrier;
@@ -86,7 +85,8 @@ final class StreamPipeline implements Decisions {
         this.ttlNanos = ttlNanos;
         this.mapWaitNanos = Math.min(MAX_MAP_WAIT_NANOS, ttlNanos / 3);
         this.limiter = new Limiter(rateLimit);
-        this.collector = new Collector(stream, collectionMaxCount, collectionMaxSize, sender);
+        this.ready = new ReadyQueue(stream);
+        this.collector = new Collector(stream, collectionMaxCount, collectionMaxSize, ready::add);
         this.aggregator = new Aggregator(aggregationEnabled, aggregationMaxCount, aggregationMaxSize,
                 kr -> limiter.offer(kr, now));
     }
@@ -124,6 +124,19 @@ final class StreamPipeline implements Decisions {
         retrier.onResponse(batch, startNanos, endNanos, response, error, this);
     }
 
+    /**
+     * The next request of this stream: at most {@code maxEntries} entries and {@code maxBytes} bytes of
+     * what the collector released, or null if nothing is ready (from the sender, when a connection is free).
+     */
+    PutBatch take(int maxEntries, long maxBytes) {
+        return ready.take(maxEntries, maxBytes);
+    }
+
+    /** Kinesis records released by the collector and waiting for a connection. */
+    int ready() {
+        return ready.size();
+    }
+
     /** A new or retried record enters the aggregator (or waits for the map). */
     private void accept(PendingRecord r, long nowNanos) {
         now = nowNanos;
@@ -138,9 +151,9 @@ final class StreamPipeline implements Decisions {
     long process(long nowNanos, boolean flush) {
         now = nowNanos;
         shardMap.tick(now, pending > 0);
-        boolean ready = shardMap.state() == ShardMap.State.READY;
+        boolean mapReady = shardMap.state() == ShardMap.State.READY;
         if (!waitingForMap.isEmpty()) {
-            if (ready) {
+            if (mapReady) {
                 PendingRecord r;
                 while ((r = waitingForMap.poll()) != null) {
                     aggregator.add(r, shardMap.predict(r.hashHi, r.hashLo));
@@ -174,6 +187,7 @@ final class StreamPipeline implements Decisions {
         } else {
             collector.flushIfDue(now);
         }
+        ready.expire(now - ttlNanos, this::expiredWhileLimited);
         resolveDeferred();
         return nextWake();
     }
@@ -182,16 +196,6 @@ final class StreamPipeline implements Decisions {
     private long releaseTime(PendingRecord r) {
         boolean loadPending = (shardMap.version() == 0 || shardMap.loading()) && shardMap.lastError() == null;
         return loadPending ? Math.max(r.deadlineNanos, r.arrivalNanos + mapWaitNanos) : r.deadlineNanos;
-    }
-
-    /**
-     * A Kinesis record that waited for a connection until its oldest user record outlived the TTL
-     * (from the sender, on the pipeline thread): the old records fail as Expired, the others are
-     * aggregated again.
-     */
-    void expiredBeforeSending(KinesisRecord kr, long nowNanos) {
-        now = Math.max(now, nowNanos);
-        expiredWhileLimited(kr);
     }
 
     private void expiredWhileLimited(KinesisRecord kr) {
@@ -218,10 +222,10 @@ final class StreamPipeline implements Decisions {
         if (deferred.isEmpty()) {
             return;
         }
-        boolean ready = shardMap.state() == ShardMap.State.READY;
+        boolean mapReady = shardMap.state() == ShardMap.State.READY;
         for (int i = deferred.size() - 1; i >= 0; i--) {
             Deferred d = deferred.get(i);
-            boolean reloaded = ready && shardMap.mapTimeNanos() >= d.startNanos();
+            boolean reloaded = mapReady && shardMap.mapTimeNanos() >= d.startNanos();
             if (reloaded || now >= d.giveUpNanos()) {
                 deferred.remove(i);
                 retrier.onShardResolved(d.kr(), d.shardId(), shardMap.shard(d.shardId()), d.sequenceNumber(),
@@ -256,6 +260,9 @@ final class StreamPipeline implements Decisions {
             all.addAll(kr.records());
         }
         for (KinesisRecord kr : collector.drainAll()) {
+            all.addAll(kr.records());
+        }
+        for (KinesisRecord kr : ready.drainAll()) {
             all.addAll(kr.records());
         }
         return all;

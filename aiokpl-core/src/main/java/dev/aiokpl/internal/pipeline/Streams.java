@@ -5,6 +5,7 @@ import dev.aiokpl.internal.TimeBase;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.retry.Retrier;
+import dev.aiokpl.internal.sender.Sender;
 import dev.aiokpl.internal.shardmap.ListShards;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import java.util.ArrayList;
@@ -12,13 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /**
  * The {@link StreamPipeline}s of one producer, each built with its shard map on its stream's first
- * record. Owned by the pipeline thread.
+ * record, and the sender's source of requests: the streams take turns. Owned by the pipeline thread.
  */
-final class Streams {
+final class Streams implements Sender.RequestSource {
 
     private final Config config;
     private final ListShards listShards;
@@ -27,21 +27,21 @@ final class Streams {
     private final Retrier retrier;
     private final RecordCompletion completion;
     private final RecordMetrics metrics;
-    private final Consumer<PutBatch> sender;
     private final long bufferedNanos;
     private final long ttlNanos;
     private final Map<String, StreamPipeline> byName = new HashMap<>();
     private final List<StreamPipeline> all = new ArrayList<>();
+    /** The stream asked first for the next request. */
+    private int turn;
     /** Set once the remaining records were failed as Closed: later retries fail at once. */
     private boolean stopRetrying;
 
     /**
      * @param listShards       loads the shard maps
      * @param pipelineExecutor runs shard-map loads' results on the pipeline thread
-     * @param sender           where full requests go
      */
     Streams(Config config, ListShards listShards, TimeBase time, Executor pipelineExecutor, Retrier retrier,
-            RecordCompletion completion, RecordMetrics metrics, Consumer<PutBatch> sender) {
+            RecordCompletion completion, RecordMetrics metrics) {
         this.config = config;
         this.listShards = listShards;
         this.time = time;
@@ -49,7 +49,6 @@ final class Streams {
         this.retrier = retrier;
         this.completion = completion;
         this.metrics = metrics;
-        this.sender = sender;
         this.bufferedNanos = config.recordMaxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
     }
@@ -62,7 +61,7 @@ final class Streams {
                     pipelineExecutor, () -> { });
             sp = new StreamPipeline(name, map, retrier, completion, metrics, config.aggregationEnabled(),
                     config.aggregationMaxCount(), config.aggregationMaxSize(), config.rateLimit(),
-                    config.collectionMaxCount(), config.collectionMaxSize(), bufferedNanos, ttlNanos, sender);
+                    config.collectionMaxCount(), config.collectionMaxSize(), bufferedNanos, ttlNanos);
             if (stopRetrying) {
                 sp.stopRetrying();
             }
@@ -71,6 +70,21 @@ final class Streams {
             map.start();
         }
         return sp;
+    }
+
+    /** The next request of the first stream, in turn, that has one ready; the next call starts after it. */
+    @Override
+    public PutBatch next(int maxEntries, long maxBytes) {
+        int n = all.size();
+        for (int i = 0; i < n; i++) {
+            int index = (turn + i) % n;
+            PutBatch batch = all.get(index).take(maxEntries, maxBytes);
+            if (batch != null) {
+                turn = (index + 1) % n;
+                return batch;
+            }
+        }
+        return null;
     }
 
     /** The stream's pipeline, or null if none of its records arrived yet. */

@@ -605,7 +605,7 @@ class EngineTest {
         CompletableFuture<RecordResult> first = put("first");
         runUntil(() -> client.heldPutRecords().size() == 1, Duration.ofMillis(50), 10);
         CompletableFuture<RecordResult> waiting = put("waiting");
-        runUntil(() -> engine.inFlightRequests() == 1 && engine.waitingBatches() == 1, Duration.ofMillis(50), 10);
+        runUntil(() -> engine.inFlightRequests() == 1 && engine.readyRecords() == 1, Duration.ofMillis(50), 10);
 
         ticker.advance(Duration.ofSeconds(3));
         client.releasePutRecords();

@@ -64,7 +64,7 @@ class StreamPipelineTest {
     private final StreamPipeline pipeline = new StreamPipeline(STREAM, map,
             new Retrier(false, new Backoff(BUFFERED.toNanos(), Duration.ofSeconds(2).toNanos(), () -> 0.5), time),
             completion, metrics, true, Integer.MAX_VALUE, 51_200, 150, 500, 5L << 20, BUFFERED.toNanos(),
-            TTL.toNanos(), sent::add);
+            TTL.toNanos());
 
     private long start;
     private long end;
@@ -82,13 +82,20 @@ class StreamPipelineTest {
         return r;
     }
 
-    /** Runs one pipeline iteration for this stream: events (ListShards answers), then the stages. */
+    /**
+     * Runs one pipeline iteration for this stream: events (ListShards answers), then the stages, then
+     * takes every request ready to go into {@link #sent}.
+     */
     private void process(boolean flush) {
         Runnable ev;
         while ((ev = pipelineEvents.poll()) != null) {
             ev.run();
         }
         pipeline.process(ticker.read(), flush);
+        PutBatch next;
+        while ((next = pipeline.take(500, 5L << 20)) != null) { // a sender with connections to spare
+            sent.add(next);
+        }
         completer.dispatch();
     }
 

@@ -3,6 +3,7 @@ package dev.aiokpl.internal.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aiokpl.internal.collector.PutBatch;
+import dev.aiokpl.internal.collector.ReadyQueue;
 import dev.aiokpl.internal.record.KinesisRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,38 +13,63 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
- * The sender builds each request within the send window's current limits (SPEC §3 "Slow
- * endpoints"): after a timeout the records go out in smaller requests, fewer at once.
+ * The sender pulls each request within the send window's current limits (SPEC §3 "Slow
+ * endpoints"): while connections are busy, records wait and then go out together; after a timeout
+ * they go out in smaller requests, fewer at once.
  */
 class SenderWindowTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(6);
 
-    private final SenderMergeTest.HeldClient client = new SenderMergeTest.HeldClient();
+    private final HeldClient client = new HeldClient();
     private final AtomicLong now = new AtomicLong();
     private final SendWindow window = new SendWindow(5_000_000, 500, 4, TIMEOUT.toNanos(), true);
+    private final ReadyQueue ready = new ReadyQueue("s");
     private final List<PutBatch> handled = new ArrayList<>();
     private final Sender sender = new Sender(new SdkPutRecords(client), window, TIMEOUT, now::get, Runnable::run,
-            (batch, start, end, response, error) -> handled.add(batch));
+            ready::take, (batch, start, end, response, error) -> handled.add(batch));
 
     @Test
     void timelyAnswersOpenMoreConnections() {
-        for (int i = 0; i < 6; i++) {
-            KinesisRecord kr = kr("k" + i, 100);
-            sender.submit(new PutBatch("s", List.of(kr), kr.size())); // never merged: one request each
-        }
+        submit(kr("k0", 100));
         assertThat(client.requests).hasSize(1);
+        for (int i = 1; i < 6; i++) {
+            submit(kr("k" + i, 100));
+        }
+        assertThat(client.requests).as("one connection while starting").hasSize(1);
         now.addAndGet(Duration.ofMillis(50).toNanos());
         client.answer(0);
-        assertThat(sender.inFlight()).isEqualTo(2);
+        sender.pump();
+        assertThat(sender.inFlight()).isEqualTo(1);
+        assertThat(client.keys(1)).as("what waited goes out together").containsExactly("k1", "k2", "k3", "k4", "k5");
+        assertThat(window.inFlight()).isEqualTo(2);
     }
 
     @Test
-    void aTimeoutShrinksTheNextRequestsAndTheirRetrySplitsToFit() {
+    void recordsThatWaitForAConnectionGoOutTogetherWithinTheWindowsEntries() {
         growTo(4);
         int first = client.requests.size();
         for (int i = 0; i < 4; i++) {
-            sender.submit(batch(kr("a" + i, 100_000), kr("b" + i, 100_000), kr("c" + i, 100_000)));
+            submit(kr("busy" + i, 10));
+        }
+        assertThat(sender.inFlight()).isEqualTo(4);
+        int entries = window.requestEntries();
+        for (int i = 0; i < entries + 3; i++) {
+            ready.add(batch(kr("w" + i, 10)));
+        }
+        now.addAndGet(Duration.ofMillis(10).toNanos());
+        client.answer(first);
+        sender.pump();
+        assertThat(client.keys(first + 4)).hasSize(window.requestEntries()).startsWith("w0", "w1");
+        assertThat(ready.size()).isEqualTo(entries + 3 - window.requestEntries());
+    }
+
+    @Test
+    void aTimeoutShrinksTheNextRequestsAndTheirRetryGoesOutInSmallerOnes() {
+        growTo(4);
+        int first = client.requests.size();
+        for (int i = 0; i < 4; i++) {
+            submit(kr("a" + i, 100_000), kr("b" + i, 100_000), kr("c" + i, 100_000));
         }
         assertThat(client.requests).hasSize(first + 4);
 
@@ -51,18 +77,19 @@ class SenderWindowTest {
         client.answers.get(first).completeExceptionally(ApiCallTimeoutException.create(TIMEOUT.toMillis()));
 
         assertThat(window.inFlight()).isEqualTo(2);
-        assertThat(window.requestEntries()).isEqualTo(250);
-        // The handler saw the whole batch fail; its records come back and are sent within the new size.
-        PutBatch retry = batch(kr("a0", 2_000_000), kr("b0", 2_000_000), kr("c0", 2_000_000));
+        assertThat(window.requestBytes()).isLessThan(5_000_000);
         for (int i = first + 1; i < first + 4; i++) {
             client.answer(i);
         }
-        sender.submit(retry);
+        // The handler saw the whole batch fail; its records come back and go out within the new size.
+        long half = window.requestBytes() / 2 + 1;
+        submit(kr("a0", (int) half), kr("b0", (int) half), kr("c0", (int) half));
         assertThat(client.keys(first + 4)).containsExactly("a0");
         assertThat(client.keys(first + 5)).containsExactly("b0");
-        assertThat(sender.waiting()).isEqualTo(1);
+        assertThat(ready.size()).isEqualTo(1);
         assertThat(sender.inFlight()).isEqualTo(2);
         client.answer(first + 4);
+        sender.pump();
         assertThat(client.keys(first + 6)).containsExactly("c0");
     }
 
@@ -70,24 +97,37 @@ class SenderWindowTest {
     void anErrorThatIsNotATimeoutLeavesTheWindowAlone() {
         growTo(4);
         int first = client.requests.size();
-        sender.submit(batch(kr("a", 100)));
+        submit(kr("a", 100));
         client.answers.get(first).completeExceptionally(new IllegalStateException("connection reset"));
         assertThat(window.inFlight()).isEqualTo(4);
         assertThat(handled).hasSizeGreaterThan(0);
     }
 
+    @Test
+    void nothingReadyMeansNoRequest() {
+        sender.pump();
+        assertThat(client.requests).isEmpty();
+        assertThat(sender.inFlight()).isZero();
+    }
+
     private void growTo(int inFlight) {
         int i = 0;
         while (window.inFlight() < inFlight) {
-            sender.submit(batch(kr("warm" + i, 10)));
+            submit(kr("warm" + i, 10));
             now.addAndGet(Duration.ofMillis(10).toNanos());
             client.answer(client.requests.size() - 1);
             i++;
         }
     }
 
+    private void submit(KinesisRecord... records) {
+        ready.add(batch(records));
+        sender.pump();
+    }
+
     private static KinesisRecord kr(String key, int dataBytes) {
-        return new KinesisRecord("s", key, null, new byte[dataBytes], List.of(), "shard-1", 0L);
+        // each on a shard of its own: the per-shard bytes of a request do not limit these tests
+        return new KinesisRecord("s", key, null, new byte[dataBytes], List.of(), "shard-" + key, 0L);
     }
 
     private static PutBatch batch(KinesisRecord... records) {
@@ -95,6 +135,6 @@ class SenderWindowTest {
         for (KinesisRecord kr : records) {
             size += kr.size();
         }
-        return new PutBatch("s", List.of(records), size, 500, 5_000_000);
+        return new PutBatch("s", List.of(records), size);
     }
 }
