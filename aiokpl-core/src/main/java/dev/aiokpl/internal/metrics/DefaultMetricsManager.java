@@ -16,24 +16,16 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The producer's metrics manager: records observations into tumbling windows
  * ({@link WindowedRegistry}), exports one window to the sink every upload interval, keeps the
- * last 60 s for {@link #snapshots()}, and shields the producer from the sink.
+ * last 60 s for {@link #snapshots()}. Every call into the sink goes through a {@link SinkGuard},
+ * which shields the producer from the sink.
  *
  * <p>Threads: {@link #record} runs on the observing thread (user threads in {@code putRecord},
  * the pipeline thread); every call into the sink except {@link EventfulMetricsSink#record},
@@ -63,36 +55,23 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
     /** The longest an export may take before it is given up, whatever the upload interval. */
     static final Duration MAX_EXPORT_TIMEOUT = Duration.ofSeconds(30);
 
-    /** How long {@link #close()} waits for its own upload thread to stop. */
-    private static final long THREAD_STOP_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** The thread of the scheduler this manager made itself, once started. */
-    private volatile Thread ownThread;
-
-    private static final long WARNING_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
-
     private static final Logger LOG = LoggerFactory.getLogger(DefaultMetricsManager.class);
 
     private enum State { NEW, RUNNING, CLOSED }
 
     private final boolean enabled;
     private final MetricsSink sink;
-    private final EventfulMetricsSink eventfulSink;
+    private final SinkGuard guard;
+    private final boolean eventful;
     private final long uploadIntervalNanos;
-    private final long exportTimeoutNanos;
     private final Ticker ticker;
     private final Clock wallClock;
-    private final boolean ownsScheduler;
     private final WindowedRegistry registry;
 
     private final Object lifecycleLock = new Object();
-    private final ReentrantLock exportLock = new ReentrantLock();
-    private final AtomicBoolean sinkClosed = new AtomicBoolean();
     private final Deque<ExportedWindow> history = new ArrayDeque<>();
-    private final Throttle recordWarnings;
-    private final Throttle exportWarnings;
 
     private volatile State state = State.NEW;
-    private volatile ScheduledExecutorService scheduler;
     private ScheduledFuture<?> uploadTask;
 
     /**
@@ -125,15 +104,11 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
             throw new IllegalArgumentException("uploadInterval must be positive, was " + uploadInterval);
         }
         this.enabled = level != MetricsLevel.NONE;
-        this.eventfulSink = enabled && sink instanceof EventfulMetricsSink ? (EventfulMetricsSink) sink : null;
         this.uploadIntervalNanos = saturatedNanos(uploadInterval);
-        this.exportTimeoutNanos = Math.min(uploadIntervalNanos, MAX_EXPORT_TIMEOUT.toNanos());
-        this.ownsScheduler = scheduler == null;
-        this.scheduler = scheduler;
+        long exportTimeoutNanos = Math.min(uploadIntervalNanos, MAX_EXPORT_TIMEOUT.toNanos());
+        this.guard = new SinkGuard(sink, ticker, scheduler, exportTimeoutNanos);
+        this.eventful = enabled && guard.eventful();
         this.registry = new WindowedRegistry(level, granularity, wallClock.instant());
-        long now = ticker.read();
-        this.recordWarnings = new Throttle(now);
-        this.exportWarnings = new Throttle(now);
     }
 
     /** Whether observations are kept: false exactly when the level is {@code NONE}. */
@@ -153,13 +128,8 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
             return;
         }
         WindowedRegistry.Series series = registry.observe(name, value, stream, shard, errorCode);
-        if (eventfulSink != null && state == State.RUNNING) {
-            try {
-                eventfulSink.record(new MetricEvent(name, value, wallClock.instant(), series.dimensions()));
-            } catch (Throwable t) {
-                rethrowIfFatal(t);
-                warn(recordWarnings, "Metrics sink {} threw from record(); observation kept in the window", t);
-            }
+        if (eventful && state == State.RUNNING) {
+            guard.record(new MetricEvent(name, value, wallClock.instant(), series.dimensions()));
         }
     }
 
@@ -181,17 +151,8 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
             if (state == State.RUNNING) {
                 return;
             }
-            if (ownsScheduler) {
-                scheduler = newOwnScheduler();
-            }
-            try {
-                sink.start();
-            } catch (Throwable t) {
-                rethrowIfFatal(t);
-                LOG.warn("Metrics sink {} threw from start(); exports will still be attempted", sink, t);
-            }
-            uploadTask = scheduler.scheduleAtFixedRate(this::uploadTick, uploadIntervalNanos,
-                    uploadIntervalNanos, TimeUnit.NANOSECONDS);
+            guard.start();
+            uploadTask = guard.repeat(this::uploadTick, uploadIntervalNanos);
             state = State.RUNNING;
         }
     }
@@ -223,7 +184,7 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
         if (state != State.RUNNING) {
             return CompletableFuture.completedFuture(null);
         }
-        return onScheduler(this::exportWindow);
+        return guard.onScheduler(this::exportWindow);
     }
 
     /**
@@ -248,17 +209,8 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
             task = uploadTask;
         }
         task.cancel(false);
-        awaitFinalExport(onScheduler(this::exportWindow));
-        markSinkClosed();
-        try {
-            sink.close();
-        } catch (Throwable t) {
-            rethrowIfFatal(t);
-            LOG.warn("Metrics sink {} threw from close()", sink, t);
-        }
-        if (ownsScheduler) {
-            stopOwnScheduler();
-        }
+        guard.awaitFinalExport(guard.onScheduler(this::exportWindow));
+        guard.close();
     }
 
     /**
@@ -267,20 +219,16 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
      * exceptionally) when the export is over: completed, failed or timed out.
      */
     CompletableFuture<Void> exportWindow() {
-        exportLock.lock();
-        try {
-            if (sinkClosed.get()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            List<MetricSnapshot> snapshots = registry.takeWindow(wallClock.instant());
-            if (snapshots.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
+        return guard.export(this::takeWindow);
+    }
+
+    /** Closes the current window and remembers it for {@link #snapshots()} unless it is empty. */
+    private List<MetricSnapshot> takeWindow() {
+        List<MetricSnapshot> snapshots = registry.takeWindow(wallClock.instant());
+        if (!snapshots.isEmpty()) {
             remember(snapshots);
-            return export(snapshots);
-        } finally {
-            exportLock.unlock();
         }
+        return snapshots;
     }
 
     private void uploadTick() {
@@ -288,114 +236,8 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
             exportWindow();
         } catch (Throwable t) {
             // An exception would silently cancel the periodic task; keep the loop alive.
-            rethrowIfFatal(t);
+            SinkGuard.rethrowIfFatal(t);
             LOG.error("Metrics upload step failed", t);
-        }
-    }
-
-    private CompletableFuture<Void> export(List<MetricSnapshot> snapshots) {
-        CompletableFuture<Void> exported;
-        try {
-            exported = sink.export(snapshots);
-        } catch (Throwable t) {
-            rethrowIfFatal(t);
-            warn(exportWarnings, "Metrics sink {} threw from export(); window dropped", t);
-            return CompletableFuture.completedFuture(null);
-        }
-        if (exported == null) {
-            warn(exportWarnings, "Metrics sink {} returned null from export(); window treated as exported", null);
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> over = new CompletableFuture<>();
-        ScheduledFuture<?> timer = scheduleTimeout(over);
-        exported.whenComplete((ignored, failure) -> {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            if (failure != null && !over.isDone()) {
-                warn(exportWarnings, "Metrics sink {} failed to export a window", failure);
-            }
-            over.complete(null);
-        });
-        return over;
-    }
-
-    private ScheduledFuture<?> scheduleTimeout(CompletableFuture<Void> over) {
-        try {
-            return scheduler.schedule(() -> {
-                if (over.complete(null)) {
-                    warn(exportWarnings, "Metrics sink {} did not finish an export within "
-                            + Duration.ofNanos(exportTimeoutNanos) + "; moving on", null);
-                }
-            }, exportTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // Only while closing on a stopped scheduler: close() bounds its own wait.
-            return null;
-        }
-    }
-
-    /** Runs {@code step} on the scheduler, or here if the scheduler no longer takes tasks. */
-    private CompletableFuture<Void> onScheduler(Supplier<CompletableFuture<Void>> step) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        Runnable task = () -> {
-            try {
-                step.get().whenComplete((ignored, failure) -> result.complete(null));
-            } catch (Throwable t) {
-                result.complete(null);
-                rethrowIfFatal(t);
-                LOG.error("Metrics export step failed", t);
-            }
-        };
-        try {
-            scheduler.execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run();
-        }
-        return result;
-    }
-
-    private void awaitFinalExport(CompletableFuture<Void> finalExport) {
-        try {
-            finalExport.get(exportTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn("Final metrics export to {} did not finish within {}; closing the sink anyway",
-                    sink, Duration.ofNanos(exportTimeoutNanos));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("Interrupted while waiting for the final metrics export to {}; closing the sink", sink);
-        } catch (ExecutionException e) {
-            throw new AssertionError("the export future never completes exceptionally", e);
-        }
-    }
-
-    /**
-     * Stops later exports. Taken under the export lock when free, so an export in progress on
-     * another thread finishes before the sink closes; not waited for when held, because the holder
-     * may be a hung sink.
-     */
-    private void markSinkClosed() {
-        boolean locked = exportLock.tryLock();
-        try {
-            sinkClosed.set(true);
-        } finally {
-            if (locked) {
-                exportLock.unlock();
-            }
-        }
-    }
-
-    private void stopOwnScheduler() {
-        ScheduledExecutorService own = scheduler;
-        own.shutdownNow();
-        try {
-            if (!own.awaitTermination(THREAD_STOP_NANOS, TimeUnit.NANOSECONDS)) {
-                LOG.warn("Metrics thread {} did not stop within 1 s (a sink call may be hung)", THREAD_NAME);
-            } else if (ownThread != null) {
-                // awaitTermination returns a moment before the thread itself has ended.
-                TimeUnit.NANOSECONDS.timedJoin(ownThread, THREAD_STOP_NANOS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -414,43 +256,11 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
         }
     }
 
-    private void warn(Throttle throttle, String message, Throwable failure) {
-        long suppressed = throttle.tryAcquire(ticker.read());
-        if (suppressed < 0) {
-            return;
-        }
-        String suffix = suppressed == 0 ? "" : " (" + suppressed + " similar warnings suppressed in the last minute)";
-        if (failure == null) {
-            LOG.warn(message + suffix, sink);
-        } else {
-            LOG.warn(message + suffix, sink, failure);
-        }
-    }
-
-    private ScheduledExecutorService newOwnScheduler() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, THREAD_NAME);
-            ownThread = thread;
-            thread.setDaemon(true);
-            thread.setUncaughtExceptionHandler((t, e) -> LOG.error("Uncaught exception on {}", t.getName(), e));
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        return executor;
-    }
-
     private static long saturatedNanos(Duration duration) {
         try {
             return duration.toNanos();
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE;
-        }
-    }
-
-    private static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError) {
-            throw (VirtualMachineError) t;
         }
     }
 
@@ -470,23 +280,4 @@ public final class DefaultMetricsManager implements MetricsManager, MetricsRecor
         }
     }
 
-    /** Lets one warning a minute through and counts the ones it holds back. */
-    private static final class Throttle {
-        private final AtomicLong nextAllowedNanos;
-        private final AtomicLong suppressed = new AtomicLong();
-
-        Throttle(long now) {
-            this.nextAllowedNanos = new AtomicLong(now);
-        }
-
-        /** Returns -1 when the warning must be dropped, else how many were dropped since the last. */
-        long tryAcquire(long now) {
-            long next = nextAllowedNanos.get();
-            if (now - next >= 0 && nextAllowedNanos.compareAndSet(next, now + WARNING_PERIOD_NANOS)) {
-                return suppressed.getAndSet(0);
-            }
-            suppressed.incrementAndGet();
-            return -1;
-        }
-    }
 }

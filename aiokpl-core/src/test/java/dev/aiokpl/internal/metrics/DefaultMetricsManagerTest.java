@@ -415,29 +415,13 @@ class DefaultMetricsManagerTest {
 
         @Test
         void startAndCloseThatThrowAreContained() {
-            InMemorySink kept = new InMemorySink();
-            MetricsSink sink = new MetricsSink() {
-                @Override
-                public CompletableFuture<Void> export(List<MetricSnapshot> snapshots) {
-                    return kept.export(snapshots);
-                }
-
-                @Override
-                public void start() {
-                    throw new IllegalStateException("no credentials");
-                }
-
-                @Override
-                public void close() {
-                    throw new IllegalStateException("already gone");
-                }
-            };
+            FailingLifecycleSink sink = new FailingLifecycleSink();
             DefaultMetricsManager manager = manager(MetricsLevel.DETAILED, MetricsGranularity.SHARD, sink);
 
             assertThatCode(manager::start).doesNotThrowAnyException();
             manager.record("UserRecordsPut", 1, "s", null, null);
             assertThatCode(manager::close).doesNotThrowAnyException();
-            assertThat(kept.count("UserRecordsPut")).isEqualTo(1);
+            assertThat(sink.kept.count("UserRecordsPut")).isEqualTo(1);
         }
 
         @Test
