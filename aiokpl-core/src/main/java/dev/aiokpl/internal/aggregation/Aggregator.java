@@ -118,20 +118,29 @@ public final class Aggregator {
 
     private void close(Open o) {
         List<PendingRecord> records = o.records;
-        KinesisRecord kr;
-        if (records.size() == 1) {
-            kr = single(records.get(0), o.shardId);
-        } else {
-            byte[] data = o.builder.build();
-            kr = new KinesisRecord(records.get(0).stream, AGGREGATE_PARTITION_KEY,
-                    records.get(0).hashKey().toDecimalString(), data, records, o.shardId, o.deadlineNanos);
-        }
+        KinesisRecord kr = kinesisRecord(records, o.builder, o.shardId, o.deadlineNanos);
         o.records = new ArrayList<>(Math.max(4, records.size()));
         o.reset();
         out.accept(kr);
     }
 
-    private static KinesisRecord single(PendingRecord r, String predictedShard) {
+    /**
+     * The Kinesis record carrying {@code records}: the record itself, raw, if there is one; else the
+     * aggregate encoded by {@code builder} (which holds exactly these records, in order), routed by its
+     * first record's hash key.
+     */
+    public static KinesisRecord kinesisRecord(List<PendingRecord> records, AggregateBuilder builder,
+            String predictedShard, long deadlineNanos) {
+        if (records.size() == 1) {
+            return single(records.get(0), predictedShard);
+        }
+        PendingRecord first = records.get(0);
+        return new KinesisRecord(first.stream, AGGREGATE_PARTITION_KEY, first.hashKey().toDecimalString(),
+                builder.build(), records, predictedShard, deadlineNanos);
+    }
+
+    /** The Kinesis record carrying one user record raw, with its own partition key and explicit hash key. */
+    public static KinesisRecord single(PendingRecord r, String predictedShard) {
         return new KinesisRecord(r.stream, r.partitionKey, r.explicitHashKey, r.data, List.of(r), predictedShard,
                 r.deadlineNanos);
     }

@@ -121,6 +121,29 @@ public final class Limiter {
         return min;
     }
 
+    /**
+     * Whether one Kinesis record of {@code size} bytes may go to the shard now (ordered delivery
+     * checks at send time instead of queueing here); {@link #charge} takes the tokens once it went.
+     */
+    public boolean canSend(String shardId, int size, long now) {
+        ShardLimiter s = shard(shardId, now);
+        s.recover(now);
+        return s.records.canTake(1, now) && s.bytes.canTake(size, now);
+    }
+
+    /** When {@link #canSend} for {@code size} bytes next holds for the shard. */
+    public long nextSendNanos(String shardId, int size, long now) {
+        ShardLimiter s = shard(shardId, now);
+        return now + Math.max(s.records.nanosUntil(1, now), s.bytes.nanosUntil(size, now));
+    }
+
+    /** Takes the tokens of one Kinesis record of {@code size} bytes sent to the shard. */
+    public void charge(String shardId, int size, long now) {
+        ShardLimiter s = shard(shardId, now);
+        s.records.take(1);
+        s.bytes.take(size);
+    }
+
     /** Reports that a shard throttled a record: cut its rate (multiplicative decrease). */
     public void throttled(String shardId, long now) {
         if (shardId == null) {

@@ -6,6 +6,7 @@ import dev.aiokpl.internal.collector.Collector;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.collector.ReadyQueue;
 import dev.aiokpl.internal.limiter.Limiter;
+import dev.aiokpl.internal.ordered.ShardLanes;
 import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.retry.Decisions;
@@ -30,15 +31,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 final class StreamPipeline implements Decisions {
 
     /**
-     * A success on a shard the map did not know, waiting for a map whose ListShards started at or after
-     * {@code startNanos} (the PutRecords request's start), or for {@code giveUpNanos}.
-     */
-    record Deferred(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos, long endNanos,
-            long giveUpNanos) {
-    }
-
-    static final long DEFERRED_GIVE_UP_NANOS = 10_000_000_000L;
-    /**
      * Records that arrive while a stream's shard map is being (re)loaded wait for it up to this long
      * (or their own deadline, if later; and at most a third of {@code recordTtl}), unless loading
      * fails: a cold SDK client takes from a few hundred milliseconds to seconds for its first call on
@@ -52,10 +44,12 @@ final class StreamPipeline implements Decisions {
     private final Limiter limiter;
     private final Collector collector;
     private final ReadyQueue ready;
+    /** Ordered delivery's per-shard lanes, instead of aggregator, limiter queues and collector; or null. */
+    private final ShardLanes lanes;
     private final ArrayDeque<PendingRecord> waitingForMap = new ArrayDeque<>();
     private final PriorityQueue<PendingRecord> retryQueue =
             new PriorityQueue<>(Comparator.comparingLong((PendingRecord r) -> r.notBeforeNanos));
-    private final List<Deferred> deferred = new ArrayList<>();
+    private final DeferredSuccesses deferred = new DeferredSuccesses();
 
     /** User records of this stream accepted by the pipeline thread and not yet terminal (for UserRecordsPending). */
     private long pending;
@@ -68,14 +62,19 @@ final class StreamPipeline implements Decisions {
     /** Set once the producer failed its remaining records as Closed: later retries fail at once. */
     private boolean stopRetrying;
     private long now;
+    /** Records admitted so far: the next one's put order. */
+    private long admitted;
+    /** Whether this iteration flushes (lanes are due whatever they hold). */
+    private boolean flushing;
 
     /**
      * @param bufferedNanos {@code recordMaxBufferedTime}: a retried record's deadline is half of it
      * @param ttlNanos      {@code recordTtl}
+     * @param ordered       {@code orderedDelivery}
      */
     StreamPipeline(String stream, ShardMap shardMap, Retrier retrier, RecordCompletion completion,
             RecordMetrics metrics, boolean aggregationEnabled, long aggregationMaxCount, int aggregationMaxSize,
-            long rateLimit, int collectionMaxCount, long collectionMaxSize, long bufferedNanos, long ttlNanos) {
+            long rateLimit, int collectionMaxCount, long collectionMaxSize, long bufferedNanos, long ttlNanos, boolean ordered) {
         this.stream = stream;
         this.shardMap = shardMap;
         this.retrier = retrier;
@@ -87,6 +86,8 @@ final class StreamPipeline implements Decisions {
         this.limiter = new Limiter(rateLimit);
         this.ready = new ReadyQueue(stream);
         this.collector = new Collector(stream, collectionMaxCount, collectionMaxSize, ready::add);
+        this.lanes = ordered ? new ShardLanes(stream, shardMap, limiter, aggregationEnabled, aggregationMaxCount,
+                aggregationMaxSize) : null;
         this.aggregator = new Aggregator(aggregationEnabled, aggregationMaxCount, aggregationMaxSize,
                 kr -> limiter.offer(kr, now));
     }
@@ -95,6 +96,7 @@ final class StreamPipeline implements Decisions {
     void admit(PendingRecord r, long nowNanos) {
         r.deadlineNanos = r.arrivalNanos + bufferedNanos;
         r.owner = this;
+        r.seq = ++admitted;
         pending++;
         accept(r, nowNanos);
     }
@@ -122,6 +124,11 @@ final class StreamPipeline implements Decisions {
     /** One request of this stream was answered: the retrier decides, this pipeline applies the decisions. */
     void onResponse(PutBatch batch, long startNanos, long endNanos, PutRecordsResponse response, Throwable error) {
         retrier.onResponse(batch, startNanos, endNanos, response, error, this);
+        if (lanes != null) {
+            for (KinesisRecord kr : batch.records()) {
+                lanes.released(kr);
+            }
+        }
     }
 
     /**
@@ -129,39 +136,49 @@ final class StreamPipeline implements Decisions {
      * what the collector released, or null if nothing is ready (from the sender, when a connection is free).
      */
     PutBatch take(int maxEntries, long maxBytes) {
-        return ready.take(maxEntries, maxBytes);
+        return lanes != null ? lanes.take(maxEntries, maxBytes, now, flushing) : ready.take(maxEntries, maxBytes);
     }
 
     /** Kinesis records released by the collector and waiting for a connection. */
     int ready() {
-        return ready.size();
+        return ready.size() + (lanes == null ? 0 : lanes.queued());
     }
 
     /** A new or retried record enters the aggregator (or waits for the map). */
     private void accept(PendingRecord r, long nowNanos) {
         now = nowNanos;
         if (shardMap.state() == ShardMap.State.READY) {
-            aggregator.add(r, shardMap.predict(r.hashHi, r.hashLo));
+            aggregate(r, shardMap.predict(r.hashHi, r.hashLo));
         } else {
             waitingForMap.add(r);
+        }
+    }
+
+    /** Into the aggregator, or under ordered delivery, into the shard's lane. */
+    private void aggregate(PendingRecord r, String predictedShard) {
+        if (lanes != null) {
+            lanes.add(r, predictedShard);
+        } else {
+            aggregator.add(r, predictedShard);
         }
     }
 
     /** Moves records through the stages; returns the next time something is due. */
     long process(long nowNanos, boolean flush) {
         now = nowNanos;
+        flushing = flush;
         shardMap.tick(now, pending > 0);
         boolean mapReady = shardMap.state() == ShardMap.State.READY;
         if (!waitingForMap.isEmpty()) {
             if (mapReady) {
                 PendingRecord r;
                 while ((r = waitingForMap.poll()) != null) {
-                    aggregator.add(r, shardMap.predict(r.hashHi, r.hashLo));
+                    aggregate(r, shardMap.predict(r.hashHi, r.hashLo));
                 }
             } else {
                 // The map is still loading: records that cannot wait longer go out un-aggregated.
                 while (!waitingForMap.isEmpty() && releaseTime(waitingForMap.peek()) <= now) {
-                    aggregator.add(waitingForMap.poll(), null);
+                    aggregate(waitingForMap.poll(), null);
                 }
             }
         }
@@ -188,6 +205,9 @@ final class StreamPipeline implements Decisions {
             collector.flushIfDue(now);
         }
         ready.expire(now - ttlNanos, this::expiredWhileLimited);
+        if (lanes != null) {
+            lanes.expire(now - ttlNanos, r -> completion.expire(r, now));
+        }
         resolveDeferred();
         return nextWake();
     }
@@ -212,40 +232,30 @@ final class StreamPipeline implements Decisions {
         }
     }
 
-    /**
-     * Classifies the deferred records again once the map can know their shard: a map is newer evidence
-     * only if its ListShards started at or after the PutRecords request. A newer version is not enough:
-     * a load that started before the request may finish after it, without the child shard the record
-     * landed on, and retrying the record as Wrong Shard would put a duplicate in the stream.
-     */
+    /** Classifies the deferred records again once the map can know their shard. */
     private void resolveDeferred() {
-        if (deferred.isEmpty()) {
-            return;
-        }
-        boolean mapReady = shardMap.state() == ShardMap.State.READY;
-        for (int i = deferred.size() - 1; i >= 0; i--) {
-            Deferred d = deferred.get(i);
-            boolean reloaded = mapReady && shardMap.mapTimeNanos() >= d.startNanos();
-            if (reloaded || now >= d.giveUpNanos()) {
-                deferred.remove(i);
-                retrier.onShardResolved(d.kr(), d.shardId(), shardMap.shard(d.shardId()), d.sequenceNumber(),
-                        d.startNanos(), d.endNanos(), this);
+        deferred.resolve(shardMap, now, d -> {
+            retrier.onShardResolved(d.kr(), d.shardId(), shardMap.shard(d.shardId()), d.sequenceNumber(),
+                    d.startNanos(), d.endNanos(), this);
+            if (lanes != null) {
+                lanes.released(d.kr());
             }
-        }
+        });
     }
 
     private long nextWake() {
         long wake = Math.min(aggregator.nextDeadline(), limiter.nextWakeNanos(now));
         wake = Math.min(wake, collector.nextDeadline());
+        if (lanes != null) {
+            wake = Math.min(wake, lanes.nextWakeNanos(now));
+        }
         if (!retryQueue.isEmpty()) {
             wake = Math.min(wake, retryQueue.peek().notBeforeNanos);
         }
         if (!waitingForMap.isEmpty()) {
             wake = Math.min(wake, releaseTime(waitingForMap.peek()));
         }
-        for (Deferred d : deferred) {
-            wake = Math.min(wake, d.giveUpNanos());
-        }
+        wake = Math.min(wake, deferred.nextWakeNanos());
         return Math.min(wake, shardMap.nextWakeNanos(pending > 0));
     }
 
@@ -265,14 +275,15 @@ final class StreamPipeline implements Decisions {
         for (KinesisRecord kr : ready.drainAll()) {
             all.addAll(kr.records());
         }
+        if (lanes != null) {
+            all.addAll(lanes.drainAll());
+        }
         return all;
     }
 
     /** Removes every record written on a shard not yet confirmed (for abort). */
-    List<Deferred> drainDeferred() {
-        List<Deferred> all = new ArrayList<>(deferred);
-        deferred.clear();
-        return all;
+    List<DeferredSuccesses.Deferred> drainDeferred() {
+        return deferred.drain();
     }
 
     // ---------------------------------------------------------------- Decisions
@@ -300,17 +311,20 @@ final class StreamPipeline implements Decisions {
         }
         r.notBeforeNanos = Math.min(notBeforeNanos, r.arrivalNanos + ttlNanos);
         r.deadlineNanos = r.notBeforeNanos + bufferedNanos / 2;
-        retryQueue.add(r);
+        if (lanes != null) {
+            lanes.requeue(r); // head of its shard's line, by put order
+        } else {
+            retryQueue.add(r);
+        }
     }
 
     @Override
     public void deferUntilMapKnows(KinesisRecord kr, String shardId, String sequenceNumber, long startNanos,
             long endNanos) {
-        long giveUp = endNanos + DEFERRED_GIVE_UP_NANOS;
-        for (PendingRecord r : kr.records()) {
-            giveUp = Math.min(giveUp, r.arrivalNanos + ttlNanos); // never wait past a record's TTL
+        deferred.add(kr, shardId, sequenceNumber, startNanos, endNanos, ttlNanos);
+        if (lanes != null) {
+            lanes.hold(kr); // its shard sends nothing more until the map says where it landed
         }
-        deferred.add(new Deferred(kr, shardId, sequenceNumber, startNanos, endNanos, giveUp));
     }
 
     @Override

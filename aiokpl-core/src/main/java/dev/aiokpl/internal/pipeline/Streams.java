@@ -61,7 +61,7 @@ final class Streams implements Sender.RequestSource {
                     pipelineExecutor, () -> { });
             sp = new StreamPipeline(name, map, retrier, completion, metrics, config.aggregationEnabled(),
                     config.aggregationMaxCount(), config.aggregationMaxSize(), config.rateLimit(),
-                    config.collectionMaxCount(), config.collectionMaxSize(), bufferedNanos, ttlNanos);
+                    config.collectionMaxCount(), config.collectionMaxSize(), bufferedNanos, ttlNanos, config.orderedDelivery());
             if (stopRetrying) {
                 sp.stopRetrying();
             }
@@ -108,7 +108,7 @@ final class Streams implements Sender.RequestSource {
     /** Fails as Closed the records written on a shard not yet confirmed; they may have been written. */
     void failUnconfirmedAsClosed(long now) {
         for (StreamPipeline sp : all) {
-            for (StreamPipeline.Deferred d : sp.drainDeferred()) {
+            for (DeferredSuccesses.Deferred d : sp.drainDeferred()) {
                 String written = "it was written to shard " + d.shardId() + " with sequence number "
                         + d.sequenceNumber() + ", but whether that shard's hash key range holds it was not yet "
                         + "confirmed (a consumer may drop it)";

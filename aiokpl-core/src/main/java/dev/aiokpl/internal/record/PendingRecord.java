@@ -33,6 +33,8 @@ public final class PendingRecord {
     /** The flush epoch the record was accepted in. */
     public final Object epoch;
 
+    /** Put order within its stream: set when the pipeline admits it (pipeline thread). */
+    public long seq;
     /** When this record must leave the aggregator (pipeline thread). */
     public long deadlineNanos;
     /** Not to be re-aggregated before this time (retry backoff; pipeline thread). */

@@ -157,6 +157,11 @@ public final class ShardMap {
         return s.contains(hi, lo) ? s.shardId() : null;
     }
 
+    /** Whether the current map has the shard open. */
+    public boolean isOpen(String shardId) {
+        return byId.containsKey(shardId);
+    }
+
     /** An open shard, or one closed less than 60 s ago, or null. */
     public ShardRange shard(String shardId) {
         ShardRange s = byId.get(shardId);

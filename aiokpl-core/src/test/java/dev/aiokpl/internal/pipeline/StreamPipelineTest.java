@@ -64,7 +64,7 @@ class StreamPipelineTest {
     private final StreamPipeline pipeline = new StreamPipeline(STREAM, map,
             new Retrier(false, new Backoff(BUFFERED.toNanos(), Duration.ofSeconds(2).toNanos(), () -> 0.5), time),
             completion, metrics, true, Integer.MAX_VALUE, 51_200, 150, 500, 5L << 20, BUFFERED.toNanos(),
-            TTL.toNanos());
+            TTL.toNanos(), false);
 
     private long start;
     private long end;
