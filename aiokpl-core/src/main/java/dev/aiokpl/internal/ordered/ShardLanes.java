@@ -1,7 +1,6 @@
 package dev.aiokpl.internal.ordered;
 
 import dev.aiokpl.internal.aggregation.AggregateBuilder;
-import dev.aiokpl.internal.aggregation.Aggregator;
 import dev.aiokpl.internal.collector.PutBatch;
 import dev.aiokpl.internal.limiter.Limiter;
 import dev.aiokpl.internal.record.KinesisRecord;
@@ -9,11 +8,9 @@ import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.shardmap.ShardMap.ShardRange;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
@@ -47,7 +44,6 @@ public final class ShardLanes {
 
     /** An aggregate grows to at least this while its shard waits: the service's limit for one record. */
     static final int SEND_AGGREGATE_BYTES = 1024 * 1024;
-    private static final Comparator<PendingRecord> PUT_ORDER = Comparator.comparingLong(r -> r.seq);
 
     private final String stream;
     private final ShardMap map;
@@ -58,7 +54,7 @@ public final class ShardLanes {
     private final int aggregateBytes;
     private final Map<String, Lane> lanes = new HashMap<>();
     /** The lane of records with no predicted shard. */
-    private final Lane unpredicted = new Lane(null);
+    private final Lane unpredicted;
     private final List<Lane> order = new ArrayList<>();
     private final AggregateBuilder builder = new AggregateBuilder();
     /** Lanes of closed shards with records in flight, and the lane without prediction if it holds any. */
@@ -81,6 +77,7 @@ public final class ShardLanes {
         this.dueCount = Math.max(1, dueCount);
         this.dueBytes = dueBytes;
         this.aggregateBytes = Math.max(dueBytes, SEND_AGGREGATE_BYTES);
+        this.unpredicted = new Lane(null, this.dueCount, dueBytes);
         order.add(unpredicted);
     }
 
@@ -128,11 +125,11 @@ public final class ShardLanes {
             if (!canSend(lane, now, flush)) {
                 continue;
             }
-            long room = out == null ? aggregateBytes : Math.min(aggregateBytes, maxBytes - bytes);
+            long room = Math.min(aggregateBytes, maxBytes - bytes);
             if (out != null && lane.queue.peek().size > room) {
                 continue; // sent raw, the head alone would overfill the request
             }
-            KinesisRecord kr = lane.next(room, now);
+            KinesisRecord kr = lane.next(room, now, aggregation && lane.shard != null ? builder : null);
             if (out == null) {
                 out = new ArrayList<>();
             }
@@ -291,82 +288,10 @@ public final class ShardLanes {
         }
         Lane lane = lanes.get(shard);
         if (lane == null) {
-            lane = new Lane(shard);
+            lane = new Lane(shard, dueCount, dueBytes);
             lanes.put(shard, lane);
             order.add(lane);
         }
         return lane;
-    }
-
-    /** One shard's records in put order, and its Kinesis records not yet decided. */
-    private final class Lane {
-        final String shard;
-        final PriorityQueue<PendingRecord> queue = new PriorityQueue<>(PUT_ORDER);
-        long queuedBytes;
-        long minDeadline = Long.MAX_VALUE;
-        int inFlight;
-
-        Lane(String shard) {
-            this.shard = shard;
-        }
-
-        void add(PendingRecord r) {
-            queue.add(r);
-            queuedBytes += r.size;
-            minDeadline = Math.min(minDeadline, r.deadlineNanos);
-        }
-
-        PendingRecord poll() {
-            PendingRecord r = queue.poll();
-            if (r != null) {
-                queuedBytes -= r.size;
-                if (queue.isEmpty()) {
-                    minDeadline = Long.MAX_VALUE;
-                }
-            }
-            return r;
-        }
-
-        boolean full() {
-            return queuedBytes >= dueBytes || queue.size() >= dueCount;
-        }
-
-        /**
-         * Takes the next Kinesis record: the head, and (aggregating, with a shard) the records after it
-         * while the aggregate stays within {@code room} bytes and their backoff allows.
-         */
-        KinesisRecord next(long room, long now) {
-            PendingRecord head = poll();
-            inFlight++;
-            if (!aggregation || shard == null) {
-                recomputeDeadline();
-                return Aggregator.single(head, shard);
-            }
-            List<PendingRecord> taken = new ArrayList<>();
-            builder.reset();
-            builder.add(head.partitionKey, head.explicitHashKey, head.data);
-            taken.add(head);
-            long deadline = head.deadlineNanos;
-            PendingRecord r;
-            while ((r = queue.peek()) != null && r.notBeforeNanos <= now && taken.size() < dueCount
-                    && builder.sizeWith(r.partitionKey, r.explicitHashKey, r.data.length) + 1 <= room) {
-                poll();
-                builder.add(r.partitionKey, r.explicitHashKey, r.data);
-                taken.add(r);
-                deadline = Math.min(deadline, r.deadlineNanos);
-            }
-            recomputeDeadline();
-            KinesisRecord kr = Aggregator.kinesisRecord(taken, builder, shard, deadline);
-            builder.reset();
-            return kr;
-        }
-
-        private void recomputeDeadline() {
-            long min = Long.MAX_VALUE;
-            for (PendingRecord r : queue) {
-                min = Math.min(min, r.deadlineNanos);
-            }
-            minDeadline = min;
-        }
     }
 }
