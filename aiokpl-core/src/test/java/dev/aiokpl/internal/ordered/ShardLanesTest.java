@@ -10,6 +10,7 @@ import dev.aiokpl.internal.record.KinesisRecord;
 import dev.aiokpl.internal.record.PendingRecord;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.testing.ManualTicker;
+import dev.aiokpl.internal.testing.ScriptedListShards;
 import dev.aiokpl.internal.testing.Shards;
 import dev.aiokpl.internal.testing.TestRecords;
 import java.time.Duration;
@@ -17,9 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /** Ordered delivery's lanes on a manual clock, with a scripted shard map. */
@@ -33,12 +32,8 @@ class ShardLanesTest {
 
     private final ManualTicker ticker = new ManualTicker();
     private final Queue<Runnable> events = new ArrayDeque<>();
-    private final List<CompletableFuture<ListShardsResponse>> listShards = new ArrayList<>();
-    private final ShardMap map = new ShardMap(STREAM, request -> {
-        CompletableFuture<ListShardsResponse> page = new CompletableFuture<>();
-        listShards.add(page);
-        return page;
-    }, ticker, Duration.ofMinutes(5), events::add, () -> { });
+    private final ScriptedListShards listShards = new ScriptedListShards();
+    private final ShardMap map = new ShardMap(STREAM, listShards, ticker, Duration.ofMinutes(5), events::add, () -> { });
     private long seq;
 
     private ShardLanes lanes(long rateLimitPercent, int dueBytes) {
@@ -46,12 +41,12 @@ class ShardLanesTest {
     }
 
     private void load(List<Shard> shards) {
-        if (listShards.isEmpty()) {
+        if (listShards.calls() == 0) {
             map.start();
         } else {
             map.invalidate(ticker.read());
         }
-        listShards.get(listShards.size() - 1).complete(ListShardsResponse.builder().shards(shards).build());
+        listShards.answer(shards);
         events.poll().run();
     }
 

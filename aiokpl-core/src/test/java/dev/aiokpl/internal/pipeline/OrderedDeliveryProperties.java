@@ -14,6 +14,7 @@ import dev.aiokpl.internal.retry.Backoff;
 import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.testing.ManualTicker;
+import dev.aiokpl.internal.testing.ScriptedListShards;
 import dev.aiokpl.internal.testing.Shards;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +36,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
@@ -76,12 +76,9 @@ class OrderedDeliveryProperties {
         private final ManualTicker ticker = new ManualTicker();
         private final TimeBase time = new TimeBase(ticker, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         private final Queue<Runnable> events = new ArrayDeque<>();
-        private final List<CompletableFuture<ListShardsResponse>> listShards = new ArrayList<>();
-        private final ShardMap map = new ShardMap(STREAM, request -> {
-            CompletableFuture<ListShardsResponse> page = new CompletableFuture<>();
-            listShards.add(page);
-            return page;
-        }, ticker, Duration.ofMinutes(5), events::add, () -> { });
+        private final ScriptedListShards listShards = new ScriptedListShards();
+        private final ShardMap map = new ShardMap(STREAM, listShards, ticker, Duration.ofMinutes(5), events::add,
+                () -> { });
         private final Capacity capacity = new Capacity(1_000_000, 1L << 34, ticker);
         private final FlushTracker flushTracker = new FlushTracker();
         private final Completer completer = new Completer(Runnable::run, flushTracker);
@@ -109,7 +106,7 @@ class OrderedDeliveryProperties {
                     metrics, aggregation, Integer.MAX_VALUE, 51_200, 150, 500, 5L << 20, 100_000_000L,
                     Duration.ofSeconds(30).toNanos(), true);
             map.start();
-            listShards.get(0).complete(ListShardsResponse.builder().shards(Shards.even(shards)).build());
+            listShards.answer(Shards.even(shards));
             events.poll().run();
         }
 
