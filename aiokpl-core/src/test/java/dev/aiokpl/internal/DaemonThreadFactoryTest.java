@@ -49,9 +49,7 @@ class DaemonThreadFactoryTest {
         });
         f.newThread(() -> { }); // never started: counts as ended
         stuck.start();
-        long start = System.nanoTime();
-        assertThat(f.awaitThreadsEnded(Duration.ofMillis(200))).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        assertThat(f.awaitThreadsEnded(Duration.ofMillis(200))).as("still running at the timeout").isFalse();
         release.countDown();
         assertThat(f.awaitThreadsEnded(Duration.ofSeconds(5))).isTrue();
         assertThat(stuck.isAlive()).isFalse();
