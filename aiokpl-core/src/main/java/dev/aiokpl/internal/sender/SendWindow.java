@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>it starts with one request in flight, of an eighth of the configured size and entries, and
  *       per fast answer adds one request in flight and doubles the size and entries (slow start),
- *       up to the configured maxima or until the first answer that is not fast: a first wave of
+ *       up to the configured maxima or until the first sign of congestion: a first wave of
  *       full-size requests on a slow link would time out whole, and each timeout may leave a duplicate;</li>
  *   <li>a timeout halves all three limits (multiplicative decrease): the next requests, retries
  *       included, are smaller and fewer, so they fit in {@code requestTimeout} again;</li>
@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *       behind it would reach the timeout before the next signal;</li>
  *   <li>an answer within an eighth of {@code requestTimeout} grows each limit back additively (about one
  *       request, and 1/32 of the configured size and entries, per round of answers); in between, the
- *       limits hold.</li>
+ *       limits hold (slow start included: one slower answer on a fast endpoint, a cold connection,
+ *       must not leave it to grow additively from two or three requests).</li>
  * </ul>
  *
  * <p>When the sender says how big the request was ({@link #onAnswer(long, long, long)},
@@ -176,7 +177,6 @@ public final class SendWindow {
                     beforeInFlight);
         }
         if (latency > fastNanos) {
-            slowStart = false;
             return false;
         }
         boolean sizeUsed = requestBytes == UNKNOWN || requestBytes >= bytes / 2;

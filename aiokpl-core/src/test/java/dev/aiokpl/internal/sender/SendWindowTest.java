@@ -85,16 +85,15 @@ class SendWindowTest {
     }
 
     @Test
-    void slowStartEndsAtTheFirstAnswerThatIsNotFast() {
+    void slowStartResumesAfterAnAnswerThatHeldTheLimits() {
         answer(100 * MS);
         answer(TIMEOUT / 8 + MS);
         assertThat(window.inFlight()).isEqualTo(2);
         assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 4);
 
         answer(100 * MS);
-        // Additive from here: half a request (one per round of two) and 1/64 of the size, not a doubling.
-        assertThat(window.inFlight()).isEqualTo(2);
-        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 4 + MAX_BYTES / 64);
+        assertThat(window.inFlight()).isEqualTo(3);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 2);
     }
 
     @Test
