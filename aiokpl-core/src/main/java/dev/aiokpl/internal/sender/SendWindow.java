@@ -6,21 +6,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The send boundary's limits, in one place: how many bytes and entries the next PutRecords request
  * may hold, and how many requests may be in flight. Adaptive (SPEC §3 "Slow endpoints"), as TCP's
- * congestion window:
+ * congestion window, with request latency as the congestion signal:
  *
  * <ul>
  *   <li>it starts with one request in flight, of an eighth of the configured size and entries, and
- *       per timely answer adds one request in flight and doubles the size and entries (slow start),
- *       up to the configured maxima or until the first sign of congestion: a first wave of full-size
- *       requests on a slow link would time out whole, and each timeout may leave a duplicate;</li>
+ *       per fast answer adds one request in flight and doubles the size and entries (slow start),
+ *       up to the configured maxima or until the first sign of congestion: a first wave of
+ *       full-size requests on a slow link would time out whole, and each timeout may leave a duplicate;</li>
  *   <li>a timeout halves all three limits (multiplicative decrease): the next requests, retries
  *       included, are smaller and fewer, so they fit in {@code requestTimeout} again;</li>
- *   <li>an answer slower than half {@code requestTimeout} halves the requests in flight (or, with one
- *       left, its size): the endpoint is near the point where requests would time out;</li>
- *   <li>an answer within a third of {@code requestTimeout} grows each limit back additively (about one
+ *   <li>an answer slower than a quarter of {@code requestTimeout} halves the requests in flight (or,
+ *       with one left, its size): requests are queueing at the endpoint, and the ones still in flight
+ *       behind it would reach the timeout before the next signal;</li>
+ *   <li>an answer within an eighth of {@code requestTimeout} grows each limit back additively (about one
  *       request, and 1/32 of the configured size and entries, per round of answers); in between, the
- *       limits hold.</li>
+ *       limits hold (slow start included: one slower answer on a fast endpoint, a cold connection,
+ *       must not leave it to grow additively from two or three requests).</li>
  * </ul>
+ *
+ * <p>When the sender says how big the request was ({@link #onAnswer(long, long, long)},
+ * {@link #onTimeout(long, long, long)}), a decrease of the size halves what the request actually held
+ * if that is less than the limit, and the size grows only on answers to requests that filled at least
+ * half of it: on a slow endpoint the time an answer takes follows the bytes it carries, so a limit far
+ * above the requests actually sent would take several decreases before the first one bites.
  *
  * <p>A decrease reacts once per round: only a request sent after the last decrease can cause
  * another, since the requests sent before it were sized by the old limits. The limits never go
@@ -36,6 +44,12 @@ public final class SendWindow {
     static final int GROWTH_STEPS = 32;
     /** The first requests hold this fraction of the configured size and entries (slow start doubles it). */
     static final int INITIAL_FRACTION = 8;
+    /** An answer within {@code requestTimeout / FAST_DIVISOR} grows the limits. */
+    static final int FAST_DIVISOR = 8;
+    /** An answer slower than {@code requestTimeout / SLOW_DIVISOR} shrinks them. */
+    static final int SLOW_DIVISOR = 4;
+    /** The request size given to the methods that do not say it: unknown. */
+    private static final long UNKNOWN = -1;
 
     private final long maxBytes;
     private final int maxEntries;
@@ -66,8 +80,8 @@ public final class SendWindow {
         this.maxBytes = maxBytes;
         this.maxEntries = maxEntries;
         this.maxInFlight = maxInFlight;
-        this.fastNanos = requestTimeoutNanos / 3;
-        this.slowNanos = requestTimeoutNanos / 2;
+        this.fastNanos = requestTimeoutNanos / FAST_DIVISOR;
+        this.slowNanos = requestTimeoutNanos / SLOW_DIVISOR;
         this.adaptive = adaptive;
         this.bytes = adaptive ? Math.max(1, maxBytes / (double) INITIAL_FRACTION) : maxBytes;
         this.entries = adaptive ? Math.max(1, maxEntries / (double) INITIAL_FRACTION) : maxEntries;
@@ -102,13 +116,23 @@ public final class SendWindow {
      * @return whether the limits changed
      */
     public boolean onTimeout(long startNanos, long nowNanos) {
+        return onTimeout(startNanos, nowNanos, UNKNOWN);
+    }
+
+    /**
+     * As {@link #onTimeout(long, long)}, for a request of {@code requestBytes} bytes: the size halves
+     * from that if it is below the limit.
+     *
+     * @return whether the limits changed
+     */
+    public boolean onTimeout(long startNanos, long nowNanos, long requestBytes) {
         if (!adaptive || startNanos < lastDecreaseNanos) {
             return false;
         }
         long before = requestBytes();
         int beforeEntries = requestEntries();
         int beforeInFlight = inFlight();
-        bytes = Math.max(1, bytes / 2);
+        halveSize(requestBytes);
         entries = Math.max(1, entries / 2);
         inFlight = half(inFlight);
         return decreased(nowNanos, "a request timed out", before, beforeEntries, beforeInFlight);
@@ -121,6 +145,17 @@ public final class SendWindow {
      * @return whether the limits changed
      */
     public boolean onAnswer(long startNanos, long endNanos) {
+        return onAnswer(startNanos, endNanos, UNKNOWN);
+    }
+
+    /**
+     * As {@link #onAnswer(long, long)}, for a request of {@code requestBytes} bytes: a decrease of the
+     * size halves from that if it is below the limit, and the size grows only if the request filled at
+     * least half of it.
+     *
+     * @return whether the limits changed
+     */
+    public boolean onAnswer(long startNanos, long endNanos, long requestBytes) {
         if (!adaptive) {
             return false;
         }
@@ -135,7 +170,7 @@ public final class SendWindow {
             if (inFlight() >= 2) {
                 inFlight = half(inFlight);
             } else {
-                bytes = Math.max(1, bytes / 2);
+                halveSize(requestBytes);
                 entries = Math.max(1, entries / 2);
             }
             return decreased(endNanos, "a request took " + latency / 1_000_000 + " ms", before, beforeEntries,
@@ -144,18 +179,29 @@ public final class SendWindow {
         if (latency > fastNanos) {
             return false;
         }
+        boolean sizeUsed = requestBytes == UNKNOWN || requestBytes >= bytes / 2;
         if (slowStart) {
             inFlight = Math.min(maxInFlight, inFlight + 1);
-            bytes = Math.min(maxBytes, bytes * 2);
+            if (sizeUsed) {
+                bytes = Math.min(maxBytes, bytes * 2);
+            }
             entries = Math.min(maxEntries, entries * 2);
             slowStart = inFlight < maxInFlight || bytes < maxBytes || entries < maxEntries;
         } else {
             double round = Math.max(1, inFlight);
             inFlight = Math.min(maxInFlight, inFlight + 1 / round);
-            bytes = Math.min(maxBytes, bytes + (double) maxBytes / GROWTH_STEPS / round);
+            if (sizeUsed) {
+                bytes = Math.min(maxBytes, bytes + (double) maxBytes / GROWTH_STEPS / round);
+            }
             entries = Math.min(maxEntries, entries + (double) maxEntries / GROWTH_STEPS / round);
         }
         return changed("grew", before, beforeEntries, beforeInFlight);
+    }
+
+    /** Halves the size limit, or what the request held if that was less. */
+    private void halveSize(long requestBytes) {
+        double from = requestBytes == UNKNOWN ? bytes : Math.min(bytes, requestBytes);
+        bytes = Math.max(1, from / 2);
     }
 
     /** Half the requests in flight, a whole number of them: the limit reads as what it allows. */

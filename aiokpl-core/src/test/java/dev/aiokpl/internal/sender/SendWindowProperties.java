@@ -22,8 +22,11 @@ class SendWindowProperties {
 
     static final long TIMEOUT = 6_000_000_000L;
 
-    /** One outcome: a request {@code latencyNanos} long, timed out or answered, sent {@code gapNanos} after the last. */
-    record Outcome(long gapNanos, long latencyNanos, boolean timedOut) {
+    /**
+     * One outcome: a request {@code latencyNanos} long, timed out or answered, sent {@code gapNanos} after
+     * the last, of {@code bytes} bytes (0: the sender does not say).
+     */
+    record Outcome(long gapNanos, long latencyNanos, boolean timedOut, long bytes) {
     }
 
     @Provide
@@ -31,7 +34,8 @@ class SendWindowProperties {
         Arbitrary<Long> gap = Arbitraries.longs().between(0, 2 * TIMEOUT);
         Arbitrary<Long> latency = Arbitraries.longs().between(0, 2 * TIMEOUT);
         Arbitrary<Boolean> timedOut = Arbitraries.of(true, false);
-        return Combinators.combine(gap, latency, timedOut).as(Outcome::new).list().ofMaxSize(200);
+        Arbitrary<Long> bytes = Arbitraries.longs().between(0, 10_000_000);
+        return Combinators.combine(gap, latency, timedOut, bytes).as(Outcome::new).list().ofMaxSize(200);
     }
 
     @Property(tries = 300)
@@ -74,7 +78,11 @@ class SendWindowProperties {
                 || w.requestEntries() < 500); i++) {
             long start = now + 1;
             now = start + TIMEOUT / 10;
-            w.onAnswer(start, now);
+            if (i % 2 == 0) {
+                w.onAnswer(start, now);
+            } else {
+                w.onAnswer(start, now, w.requestBytes()); // a sender that fills its requests
+            }
         }
         assertThat(w.inFlight()).isEqualTo(maxInFlight);
         assertThat(w.requestBytes()).isEqualTo(5_242_880);
@@ -96,10 +104,16 @@ class SendWindowProperties {
         for (Outcome o : outcomes) {
             long start = now + o.gapNanos();
             now = start + o.latencyNanos();
-            if (o.timedOut()) {
-                w.onTimeout(start, now);
+            if (o.bytes() == 0) {
+                if (o.timedOut()) {
+                    w.onTimeout(start, now);
+                } else {
+                    w.onAnswer(start, now);
+                }
+            } else if (o.timedOut()) {
+                w.onTimeout(start, now, o.bytes());
             } else {
-                w.onAnswer(start, now);
+                w.onAnswer(start, now, o.bytes());
             }
         }
         return now;

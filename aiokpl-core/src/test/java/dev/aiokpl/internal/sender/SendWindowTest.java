@@ -61,26 +61,80 @@ class SendWindowTest {
     }
 
     @Test
-    void aSlowAnswerHalvesTheRequestsInFlightThenTheSizeOnceOneIsLeft() {
+    void anAnswerSlowerThanAQuarterOfTheTimeoutHalvesTheRequestsInFlightThenTheSizeOnceOneIsLeft() {
         growToMax();
-        answer(TIMEOUT / 2 + MS);
+        answer(TIMEOUT / 4 + MS);
         assertThat(window.inFlight()).isEqualTo(12);
         assertThat(window.requestBytes()).isEqualTo(MAX_BYTES);
         for (int i = 0; i < 3; i++) {
-            answer(TIMEOUT / 2 + MS);
+            answer(TIMEOUT / 4 + MS);
         }
         assertThat(window.inFlight()).isEqualTo(1);
-        answer(TIMEOUT / 2 + MS);
+        answer(TIMEOUT / 4 + MS);
         assertThat(window.inFlight()).isEqualTo(1);
         assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 2);
         assertThat(window.requestEntries()).isEqualTo(250);
     }
 
     @Test
-    void anAnswerBetweenAThirdAndHalfTheTimeoutHoldsTheLimits() {
-        answer(TIMEOUT / 3 + MS);
-        answer(TIMEOUT / 2);
+    void anAnswerBetweenAnEighthAndAQuarterOfTheTimeoutHoldsTheLimits() {
+        answer(TIMEOUT / 8 + MS);
+        answer(TIMEOUT / 4);
         assertThat(window.inFlight()).isEqualTo(1);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 8);
+    }
+
+    @Test
+    void slowStartResumesAfterAnAnswerThatHeldTheLimits() {
+        answer(100 * MS);
+        answer(TIMEOUT / 8 + MS);
+        assertThat(window.inFlight()).isEqualTo(2);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 4);
+
+        answer(100 * MS);
+        assertThat(window.inFlight()).isEqualTo(3);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 2);
+    }
+
+    @Test
+    void aTimeoutHalvesTheSizeTheRequestHeldWhenThatWasBelowTheLimit() {
+        growToMax();
+        long start = now;
+        now += TIMEOUT;
+        // The limit is 5 MiB but the requests held 1 MB: halving the limit would not shorten them.
+        assertThat(window.onTimeout(start, now, 1_000_000)).isTrue();
+        assertThat(window.requestBytes()).isEqualTo(500_000);
+        assertThat(window.inFlight()).isEqualTo(12);
+    }
+
+    @Test
+    void aSlowAnswerWithOneInFlightHalvesTheSizeTheRequestHeld() {
+        growToMax();
+        for (int i = 0; i < 4; i++) {
+            answer(TIMEOUT / 4 + MS);
+        }
+        assertThat(window.inFlight()).isEqualTo(1);
+        long start = now;
+        now += TIMEOUT / 2;
+        window.onAnswer(start, now, 800_000);
+        assertThat(window.requestBytes()).isEqualTo(400_000);
+    }
+
+    @Test
+    void theSizeGrowsOnlyOnAnswersToRequestsThatFilledHalfOfIt() {
+        for (int i = 0; i < 30; i++) {
+            long start = now;
+            now += 10 * MS;
+            window.onAnswer(start, now, MAX_BYTES / 20);
+            now += 1;
+        }
+        assertThat(window.inFlight()).isEqualTo(24);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 8);
+
+        long start = now;
+        now += 10 * MS;
+        window.onAnswer(start, now, MAX_BYTES / 16);
+        assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 4);
     }
 
     @Test
