@@ -121,18 +121,21 @@ public final class Sender {
             Throwable cause = ErrorClassifier.unwrap(error);
             pipelineExecutor.execute(() -> {
                 inFlight.remove(batch);
-                adjustWindow(start, end, response, cause);
+                adjustWindow(start, end, batch.size(), response, cause);
                 handler.onResponse(batch, start, end, response, cause);
             });
         });
     }
 
-    /** A timeout shrinks the window; any answer from the service (errors included) is a latency sample. */
-    private void adjustWindow(long start, long end, PutRecordsResponse response, Throwable error) {
+    /**
+     * A timeout shrinks the window; any answer from the service (errors included) is a latency sample.
+     * The window hears how many bytes the request held, so a decrease bites on what was sent.
+     */
+    private void adjustWindow(long start, long end, long bytes, PutRecordsResponse response, Throwable error) {
         if (response != null || error instanceof AwsServiceException) {
-            window.onAnswer(start, end);
+            window.onAnswer(start, end, bytes);
         } else if (ErrorClassifier.isTimeout(error)) {
-            window.onTimeout(start, end);
+            window.onTimeout(start, end, bytes);
         }
     }
 }
