@@ -15,8 +15,12 @@ final class AiokplAdapter implements ProducerRun.Adapter {
     private final String stream;
     private final ProducerRun.Completions completions;
 
-    /** @param direct {@code directPutRecords}: the default {@code true}, or {@code false} for PutRecords through the SDK client */
-    AiokplAdapter(int port, String stream, long rateLimit, boolean direct, ProducerRun.Completions completions) {
+    /**
+     * @param direct {@code directPutRecords}: the default {@code true}, or {@code false} for PutRecords through the SDK client
+     * @param ordered {@code orderedDelivery}: the default {@code false}, or {@code true} for per-shard put order
+     */
+    AiokplAdapter(int port, String stream, long rateLimit, boolean direct, boolean ordered,
+            ProducerRun.Completions completions) {
         this.stream = stream;
         this.completions = completions;
         this.producer = Producer.create(Config.builder()
@@ -27,6 +31,7 @@ final class AiokplAdapter implements ProducerRun.Adapter {
                 .recordMaxBufferedTime(Duration.ofMillis(100))
                 .rateLimit(rateLimit)
                 .directPutRecords(direct)
+                .orderedDelivery(ordered)
                 // The KPL never blocks (its queue is unbounded); here putRecord blocks at
                 // maxOutstandingRecords (100 000) for as long as the run may take, instead of
                 // failing after the default 10 s.

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * start (the KPL's native child included) is counted, its shutdown is not.
  *
  * <p>Arguments, all {@code key=value}: {@code producer} (aiokpl; aiokpl-sdk, the same with
- * {@code directPutRecords(false)}; kpl; sdk), {@code port},
+ * {@code directPutRecords(false)}; aiokpl-ordered, the same with {@code orderedDelivery(true)}; kpl; sdk),
+ * {@code port},
  * {@code stream}, {@code records}, {@code bytes}, {@code keys}, {@code nonce}, {@code rateLimit},
  * {@code cloudwatchPort}, {@code kplTempDir}, {@code sdkInFlight}, {@code timeoutSeconds}, {@code prime}
  * (send record 0 alone and wait for it before the clock starts), {@code warm} (start the clock as record N
@@ -121,12 +122,14 @@ public final class ProducerRun {
         Completions c = run.new Completions(workload.records, Integer.parseInt(a.getOrDefault("maxOutstanding", "0")),
                 prime ? 1 : 0);
         Adapter adapter = switch (producer) {
-            case "aiokpl" -> new AiokplAdapter(port, stream, rateLimit, true, c);
-            case "aiokpl-sdk" -> new AiokplAdapter(port, stream, rateLimit, false, c);
+            case "aiokpl" -> new AiokplAdapter(port, stream, rateLimit, true, false, c);
+            case "aiokpl-sdk" -> new AiokplAdapter(port, stream, rateLimit, false, false, c);
+            case "aiokpl-ordered" -> new AiokplAdapter(port, stream, rateLimit, true, true, c);
             case "kpl" -> new KplAdapter(port, Integer.parseInt(a.get("cloudwatchPort")), a.get("kplTempDir"),
                     stream, rateLimit, c);
             case "sdk" -> new SdkAdapter(port, stream, Integer.parseInt(a.getOrDefault("sdkInFlight", "8")), c);
-            default -> throw new IllegalArgumentException("producer must be aiokpl, aiokpl-sdk, kpl or sdk: " + producer);
+            default -> throw new IllegalArgumentException(
+                    "producer must be aiokpl, aiokpl-sdk, aiokpl-ordered, kpl or sdk: " + producer);
         };
 
         int first = 0;
