@@ -15,13 +15,16 @@ import org.slf4j.LoggerFactory;
  *       full-size requests on a slow link would time out whole, and each timeout may leave a duplicate;</li>
  *   <li>a timeout halves all three limits (multiplicative decrease): the next requests, retries
  *       included, are smaller and fewer, so they fit in {@code requestTimeout} again;</li>
- *   <li>an answer slower than a quarter of {@code requestTimeout} halves the requests in flight (or,
- *       with one left, its size): requests are queueing at the endpoint, and the ones still in flight
- *       behind it would reach the timeout before the next signal;</li>
- *   <li>an answer within an eighth of {@code requestTimeout} grows each limit back additively (about one
- *       request, and 1/32 of the configured size and entries, per round of answers); in between, the
- *       limits hold (slow start included: one slower answer on a fast endpoint, a cold connection,
- *       must not leave it to grow additively from two or three requests).</li>
+ *   <li>an answer slower than half {@code requestTimeout}, or slower than a quarter of it and half as
+ *       slow again as the fastest answer since the last decrease (the path's own latency), halves the
+ *       requests in flight (or, with one left, its size): requests are queueing at the endpoint, and the
+ *       ones still in flight behind it would reach the timeout before the next signal. A latency that
+ *       stays high without rising (a distant or slow but steady endpoint) is not queueing;</li>
+ *   <li>an answer within an eighth of {@code requestTimeout}, or within a third of it and no slower than
+ *       a quarter above the path's own latency, grows each limit back additively (about one request,
+ *       and 1/32 of the configured size and entries, per round of answers); in between, the limits
+ *       hold (slow start included: one slower answer on a fast endpoint, a cold connection, must not
+ *       leave it to grow additively from two or three requests).</li>
  * </ul>
  *
  * <p>When the sender says how big the request was ({@link #onAnswer(long, long, long)},
@@ -56,6 +59,7 @@ public final class SendWindow {
     private final int maxInFlight;
     private final long fastNanos;
     private final long slowNanos;
+    private final long steadyNanos;
     private final boolean adaptive;
 
     private double bytes;
@@ -64,6 +68,11 @@ public final class SendWindow {
     private boolean slowStart;
     /** Requests started before this did not see the last decrease. */
     private long lastDecreaseNanos = Long.MIN_VALUE;
+    /**
+     * The path's own latency as seen since the last decrease: the shortest answer since then (the
+     * answer that caused it included), or MAX_VALUE before the first. Latency well above it is queueing.
+     */
+    private long baseNanos = Long.MAX_VALUE;
 
     /**
      * @param maxBytes            the largest request, in bytes ({@code collectionMaxSize})
@@ -82,6 +91,7 @@ public final class SendWindow {
         this.maxInFlight = maxInFlight;
         this.fastNanos = requestTimeoutNanos / FAST_DIVISOR;
         this.slowNanos = requestTimeoutNanos / SLOW_DIVISOR;
+        this.steadyNanos = requestTimeoutNanos / 3;
         this.adaptive = adaptive;
         this.bytes = adaptive ? Math.max(1, maxBytes / (double) INITIAL_FRACTION) : maxBytes;
         this.entries = adaptive ? Math.max(1, maxEntries / (double) INITIAL_FRACTION) : maxEntries;
@@ -135,7 +145,7 @@ public final class SendWindow {
         halveSize(requestBytes);
         entries = Math.max(1, entries / 2);
         inFlight = half(inFlight);
-        return decreased(nowNanos, "a request timed out", before, beforeEntries, beforeInFlight);
+        return decreased(nowNanos, "a request timed out", before, beforeEntries, beforeInFlight, true);
     }
 
     /**
@@ -163,10 +173,14 @@ public final class SendWindow {
         long before = requestBytes();
         int beforeEntries = requestEntries();
         int beforeInFlight = inFlight();
-        if (latency > slowNanos) {
+        long base = baseNanos;
+        baseNanos = Math.min(baseNanos, latency);
+        boolean queueing = base == Long.MAX_VALUE || latency > base + base / 2;
+        if (latency > 2 * slowNanos || (latency > slowNanos && queueing)) {
             if (startNanos < lastDecreaseNanos) {
                 return false;
             }
+            baseNanos = latency;
             if (inFlight() >= 2) {
                 inFlight = half(inFlight);
             } else {
@@ -174,9 +188,10 @@ public final class SendWindow {
                 entries = Math.max(1, entries / 2);
             }
             return decreased(endNanos, "a request took " + latency / 1_000_000 + " ms", before, beforeEntries,
-                    beforeInFlight);
+                    beforeInFlight, true);
         }
-        if (latency > fastNanos) {
+        boolean steady = latency <= steadyNanos && base != Long.MAX_VALUE && latency <= base + base / 4;
+        if (latency > fastNanos && !steady) {
             return false;
         }
         boolean sizeUsed = requestBytes == UNKNOWN || requestBytes >= bytes / 2;
@@ -209,8 +224,10 @@ public final class SendWindow {
         return Math.max(1, Math.floor(inFlight / 2));
     }
 
-    private boolean decreased(long nowNanos, String why, long before, int beforeEntries, int beforeInFlight) {
-        slowStart = false;
+    /** @param endSlowStart whether this decrease ends slow start: a timeout does, a slow answer does not */
+    private boolean decreased(long nowNanos, String why, long before, int beforeEntries, int beforeInFlight,
+            boolean endSlowStart) {
+        slowStart &= !endSlowStart;
         lastDecreaseNanos = nowNanos;
         return changed("shrank (" + why + ")", before, beforeEntries, beforeInFlight);
     }

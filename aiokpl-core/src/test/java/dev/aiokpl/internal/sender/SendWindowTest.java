@@ -61,19 +61,41 @@ class SendWindowTest {
     }
 
     @Test
-    void anAnswerSlowerThanAQuarterOfTheTimeoutHalvesTheRequestsInFlightThenTheSizeOnceOneIsLeft() {
+    void anAnswerSlowerThanHalfTheTimeoutHalvesTheRequestsInFlightThenTheSizeOnceOneIsLeft() {
         growToMax();
-        answer(TIMEOUT / 4 + MS);
+        answer(TIMEOUT / 2 + MS);
         assertThat(window.inFlight()).isEqualTo(12);
         assertThat(window.requestBytes()).isEqualTo(MAX_BYTES);
         for (int i = 0; i < 3; i++) {
-            answer(TIMEOUT / 4 + MS);
+            answer(TIMEOUT / 2 + MS);
         }
         assertThat(window.inFlight()).isEqualTo(1);
-        answer(TIMEOUT / 4 + MS);
+        answer(TIMEOUT / 2 + MS);
         assertThat(window.inFlight()).isEqualTo(1);
         assertThat(window.requestBytes()).isEqualTo(MAX_BYTES / 2);
         assertThat(window.requestEntries()).isEqualTo(250);
+    }
+
+    @Test
+    void anAnswerSlowerThanAQuarterOfTheTimeoutShrinksOnlyWhileLatencyKeepsRising() {
+        growToMax();
+        answer(TIMEOUT / 4 + MS); // well above the 10 ms answers before: queueing
+        assertThat(window.inFlight()).isEqualTo(12);
+        answer(TIMEOUT / 4 + MS); // as slow as the answer that shrank it: the path's own latency
+        assertThat(window.inFlight()).as("a steady latency is not queueing").isEqualTo(12);
+        answer(TIMEOUT / 4 * 3 / 2 + 2 * MS); // half as slow again: queueing
+        assertThat(window.inFlight()).isEqualTo(6);
+    }
+
+    @Test
+    void aSteadyLatencyBelowAThirdOfTheTimeoutGrowsTheLimitsBack() {
+        growToMax();
+        answer(TIMEOUT / 4 + MS);
+        assertThat(window.inFlight()).isEqualTo(12);
+        for (int i = 0; i < 13; i++) {
+            answer(TIMEOUT / 4 + MS);
+        }
+        assertThat(window.inFlight()).as("about one more per round of answers").isEqualTo(13);
     }
 
     @Test
@@ -111,11 +133,11 @@ class SendWindowTest {
     void aSlowAnswerWithOneInFlightHalvesTheSizeTheRequestHeld() {
         growToMax();
         for (int i = 0; i < 4; i++) {
-            answer(TIMEOUT / 4 + MS);
+            answer(TIMEOUT / 2 + MS);
         }
         assertThat(window.inFlight()).isEqualTo(1);
         long start = now;
-        now += TIMEOUT / 2;
+        now += TIMEOUT / 2 + MS;
         window.onAnswer(start, now, 800_000);
         assertThat(window.requestBytes()).isEqualTo(400_000);
     }
