@@ -86,12 +86,31 @@ class OrderedDeliveryIT {
         try (FaultProxy proxy = FaultProxy.start(kinesalite, 17)) {
             proxy.throttleRecords(THROTTLED_SHARE)
                     .injectRequests(RequestFault.INTERNAL_FAILURE, INTERNAL_FAILURE_SHARE);
-            // Aggregated, the load fits in about a hundred requests, so 1 % may hit none: two more, scripted.
+            // Aggregated, the load fits in a few dozen requests (ordered: about 20 entries of up to 1 MiB), so
+            // 1 % of requests or 10 % of entries may hit none: two more HTTP 500s, scripted, and from a third
+            // of the way, every entry throttled until one was (at most 10 s), then 10 % again.
+            Thread throttleBurst = new Thread(() -> {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (throttled(proxy) == 0 && System.nanoTime() < until) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                proxy.throttleRecords(THROTTLED_SHARE);
+            }, "ordered-it-throttle-burst");
+            throttleBurst.setDaemon(true);
             putAll(kinesalite, proxy.endpoint(), mode, stream, ledger, i -> {
                 if (i == RECORDS / 4 || i == RECORDS / 2) {
                     proxy.injectNext(RequestFault.INTERNAL_FAILURE, 1);
                 }
+                if (i == RECORDS / 3) {
+                    proxy.throttleRecords(1.0);
+                    throttleBurst.start();
+                }
             });
+            try {
+                throttleBurst.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             stats = proxy.stats();
         }
         assertThat(stats.entriesRejected().get(FaultProxy.THROTTLED)).as("throttled entries").isPositive();
@@ -99,6 +118,11 @@ class OrderedDeliveryIT {
         check(mode, "throttled", kinesalite, stream, ledger, "; proxy: " + stats.rejectedTotal() + " of "
                 + stats.entriesReceived() + " entries throttled, " + stats.requestFaultsTotal() + " of "
                 + stats.putRecordsRequests() + " requests HTTP 500");
+    }
+
+    private static long throttled(FaultProxy proxy) {
+        Long n = proxy.stats().entriesRejected().get(FaultProxy.THROTTLED);
+        return n == null ? 0 : n;
     }
 
     @ParameterizedTest(name = "{0}")
