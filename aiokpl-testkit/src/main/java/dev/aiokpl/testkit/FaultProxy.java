@@ -1,51 +1,14 @@
 package dev.aiokpl.testkit;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A fault injector between a producer and a local emulator: an HTTP/1.1 proxy on 127.0.0.1 that
@@ -80,11 +43,6 @@ public final class FaultProxy implements AutoCloseable {
     /** The service's per-record throttling code. */
     public static final String THROTTLED = "ProvisionedThroughputExceededException";
 
-    private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
-    private static final String CONTENT_TYPE = "application/x-amz-json-1.1";
-    private static final Set<String> NOT_FORWARDED_HEADERS = Set.of("host", "connection", "content-length", "expect",
-            "upgrade", "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection");
-    private static final int MAX_HEADER_LINE = 64 * 1024;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** How one entry of a PutRecords request ended at the proxy. */
@@ -143,70 +101,20 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private final KinesisEmulator upstream;
-    private final ServerSocket server;
-    private final URI endpoint;
-    private final HttpClient http;
-    private final ExecutorService threads;
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private final ObjectMapper json = new ObjectMapper();
-    private final ShardRateLimits shardLimits;
-    private volatile boolean closed;
-
-    // decisions (guarded by this)
-    private final Random random;
-    private double throttleRate;
-    private final Map<String, Double> streamThrottleRates = new HashMap<>();
-    private String recordErrorCode;
-    private double recordErrorRate;
-    private final Map<RequestFault, Double> requestFaultRates = new EnumMap<>(RequestFault.class);
-    private final ArrayDeque<RequestFault> scripted = new ArrayDeque<>();
-    private boolean enforceLimits;
-    private volatile Duration responseDelay = Duration.ofSeconds(2);
-    private volatile Duration latency = Duration.ZERO;
+    private final ClientConnections connections;
+    private final FaultRules rules;
+    private final HoldGate gate;
     private final CappedLink link = new CappedLink();
-
-    // stall (guarded by holdLock)
-    private final Object holdLock = new Object();
-    private boolean holding;
-    /** The only stream held, or null for all. */
-    private String holdOnly;
-    private boolean resetHeld;
-    private int heldNow;
-    private long heldBytesNow;
-
-    // statistics
-    private final AtomicLong putRecordsRequests = new AtomicLong();
-    private final AtomicLong entriesReceived = new AtomicLong();
-    private final AtomicLong entriesForwarded = new AtomicLong();
-    private final AtomicLong entriesAccepted = new AtomicLong();
-    private final Map<String, AtomicLong> entriesRejected = new ConcurrentHashMap<>();
-    private final Map<RequestFault, AtomicLong> requestFaults = new ConcurrentHashMap<>();
-    private final AtomicLong requestsWithRejects = new AtomicLong();
-    private final AtomicLong unknownOutcome = new AtomicLong();
-    private final AtomicLong heldRequests = new AtomicLong();
-    private final AtomicLong linkBytes = new AtomicLong();
-    private final ConcurrentLinkedQueue<EntryEvent> entryLog = new ConcurrentLinkedQueue<>();
+    private final ProxyStats stats = new ProxyStats();
 
     private FaultProxy(KinesisEmulator upstream, long seed) throws IOException {
         this.upstream = upstream;
-        this.random = new Random(seed);
-        this.shardLimits = new ShardRateLimits(upstream::listShards, 100);
-        int id = INSTANCES.incrementAndGet();
-        AtomicInteger threadIds = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fault-proxy-" + id + "-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(threads)
-                .build();
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        this.endpoint = URI.create("http://127.0.0.1:" + server.getLocalPort());
-        threads.execute(this::acceptLoop);
+        this.rules = new FaultRules(seed, new ShardRateLimits(upstream::listShards, 100));
+        PutRecordsJson json = new PutRecordsJson();
+        this.gate = new HoldGate(json::streamNameOf, stats.heldRequests);
+        this.connections = new ClientConnections(INSTANCES.incrementAndGet());
+        UpstreamRelay relay = new UpstreamRelay(upstream.endpoint(), connections.threads());
+        connections.start(link, stats.linkBytes, new ProxyHandler(relay, rules, gate, stats, json));
     }
 
     /** Starts a proxy in front of {@code upstream} on a free 127.0.0.1 port, with seed 42. */
@@ -226,7 +134,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Where clients connect: {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
-        return endpoint;
+        return connections.endpoint();
     }
 
     /** The emulator behind the proxy. */
@@ -241,35 +149,31 @@ public final class FaultProxy implements AutoCloseable {
      * instead of forwarding them.
      */
     public synchronized FaultProxy throttleRecords(double rate) {
-        this.throttleRate = checkRate(rate);
+        rules.throttleRecords(rate);
         return this;
     }
 
     /** As {@link #throttleRecords(double)}, for one stream only (instead of the rate for all streams). */
     public synchronized FaultProxy throttleRecords(String stream, double rate) {
-        streamThrottleRates.put(Objects.requireNonNull(stream, "stream"), checkRate(rate));
+        rules.throttleRecords(stream, rate);
         return this;
     }
 
     /** Answers this share of PutRecords entries with {@code errorCode} (e.g. {@code InternalFailure}); not forwarded. */
     public synchronized FaultProxy failRecords(String errorCode, double rate) {
-        this.recordErrorCode = Objects.requireNonNull(errorCode, "errorCode");
-        this.recordErrorRate = checkRate(rate);
+        rules.failRecords(errorCode, rate);
         return this;
     }
 
     /** Injects {@code fault} into this share of PutRecords requests (0 to stop). */
     public synchronized FaultProxy injectRequests(RequestFault fault, double rate) {
-        requestFaultRates.put(Objects.requireNonNull(fault, "fault"), checkRate(rate));
+        rules.injectRequests(fault, rate);
         return this;
     }
 
     /** Injects {@code fault} into the next {@code count} PutRecords requests (before any random fault). */
     public synchronized FaultProxy injectNext(RequestFault fault, int count) {
-        Objects.requireNonNull(fault, "fault");
-        for (int i = 0; i < count; i++) {
-            scripted.add(fault);
-        }
+        rules.injectNext(fault, count);
         return this;
     }
 
@@ -279,13 +183,13 @@ public final class FaultProxy implements AutoCloseable {
      * {@code ProvisionedThroughputExceededException} and not forwarded.
      */
     public synchronized FaultProxy enforceShardLimits(boolean enforce) {
-        this.enforceLimits = enforce;
+        rules.enforceShardLimits(enforce);
         return this;
     }
 
     /** How long {@link RequestFault#DELAY_RESPONSE} holds the answer. Default 2 s. */
     public FaultProxy responseDelay(Duration delay) {
-        this.responseDelay = Objects.requireNonNull(delay, "delay");
+        rules.responseDelay(delay);
         return this;
     }
 
@@ -294,7 +198,7 @@ public final class FaultProxy implements AutoCloseable {
      * (a slow service, not a fault: the answer still comes). Default zero.
      */
     public FaultProxy latency(Duration latency) {
-        this.latency = Objects.requireNonNull(latency, "latency");
+        rules.latency(latency);
         return this;
     }
 
@@ -320,14 +224,7 @@ public final class FaultProxy implements AutoCloseable {
      * {@link #release()} them).
      */
     public synchronized FaultProxy clearFaults() {
-        throttleRate = 0;
-        streamThrottleRates.clear();
-        recordErrorCode = null;
-        recordErrorRate = 0;
-        requestFaultRates.clear();
-        scripted.clear();
-        enforceLimits = false;
-        latency = Duration.ZERO;
+        rules.clear();
         link.limit(0);
         return this;
     }
@@ -341,594 +238,55 @@ public final class FaultProxy implements AutoCloseable {
 
     /** As {@link #hold()}, for the PutRecords requests of one stream only (null: every stream). */
     public void hold(String stream) {
-        synchronized (holdLock) {
-            holding = true;
-            holdOnly = stream;
-            resetHeld = false;
-        }
+        gate.hold(stream);
     }
 
     /** Ends {@link #hold()}: held requests are forwarded and answered. */
     public void release() {
-        synchronized (holdLock) {
-            holding = false;
-            resetHeld = false;
-            holdLock.notifyAll();
-        }
+        gate.release(false);
     }
 
     /** Ends {@link #hold()}: held requests are dropped with a connection reset, never forwarded. */
     public void releaseByReset() {
-        synchronized (holdLock) {
-            holding = false;
-            resetHeld = true;
-            holdLock.notifyAll();
-        }
+        gate.release(true);
     }
 
     /** PutRecords requests held right now. */
     public int heldRequests() {
-        synchronized (holdLock) {
-            return heldNow;
-        }
+        return gate.heldRequests();
     }
 
     /** Body bytes of the PutRecords requests held right now (they live in this JVM's heap). */
     public long heldBytes() {
-        synchronized (holdLock) {
-            return heldBytesNow;
-        }
+        return gate.heldBytes();
     }
 
     // ---------------------------------------------------------------- observations
 
     /** The counters. */
     public Stats stats() {
-        Map<String, Long> rejected = new LinkedHashMap<>();
-        entriesRejected.forEach((k, v) -> rejected.put(k, v.get()));
-        Map<RequestFault, Long> faults = new EnumMap<>(RequestFault.class);
-        requestFaults.forEach((k, v) -> faults.put(k, v.get()));
-        return new Stats(putRecordsRequests.get(), entriesReceived.get(), entriesForwarded.get(), entriesAccepted.get(),
-                Map.copyOf(rejected), faults.isEmpty() ? Map.of() : Map.copyOf(faults), requestsWithRejects.get(),
-                unknownOutcome.get(), heldRequests.get(), linkBytes.get());
+        return stats.snapshot();
     }
 
     /** Every PutRecords entry that went through the per-record path, in decision order. */
     public List<EntryEvent> entryLog() {
-        return new ArrayList<>(entryLog);
+        return stats.entryLog();
     }
 
     /** Zeroes the counters and empties the entry log. */
     public void resetStats() {
-        putRecordsRequests.set(0);
-        entriesReceived.set(0);
-        entriesForwarded.set(0);
-        entriesAccepted.set(0);
-        entriesRejected.clear();
-        requestFaults.clear();
-        requestsWithRejects.set(0);
-        unknownOutcome.set(0);
-        heldRequests.set(0);
-        linkBytes.set(0);
-        entryLog.clear();
+        stats.reset();
     }
 
     /** Stops listening, resets every open connection and releases held requests without forwarding them. */
     @Override
     public void close() {
-        closed = true;
-        releaseByReset();
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("closing the proxy's server socket", e);
-        }
-        for (Socket s : sockets) {
-            reset(s);
-        }
-        threads.shutdownNow();
+        gate.close();
+        connections.close();
     }
 
     @Override
     public String toString() {
-        return "FaultProxy[" + endpoint + " -> " + upstream + "]";
-    }
-
-    // ---------------------------------------------------------------- connections
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("fault proxy accept failed", e);
-                }
-                return;
-            }
-            sockets.add(socket);
-            try {
-                threads.execute(() -> serve(socket));
-            } catch (RuntimeException rejected) {
-                reset(socket);
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(link.input(socket.getInputStream(), linkBytes), 64 * 1024);
-            OutputStream out = socket.getOutputStream();
-            while (!closed) {
-                Request request = Request.read(in, out);
-                if (request == null) {
-                    return;
-                }
-                if (!handle(socket, request, out) || request.close) {
-                    return;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("fault proxy connection ended: {}", e.toString());
-        } finally {
-            sockets.remove(socket);
-        }
-    }
-
-    /** Handles one request; returns false when the connection must end. */
-    private boolean handle(Socket socket, Request request, OutputStream out) throws IOException {
-        if (!PUT_RECORDS_TARGET.equals(request.header("x-amz-target"))) {
-            Response r = forward(request, request.body);
-            write(out, r.status, r.headers, r.body);
-            return true;
-        }
-        long requestNumber = putRecordsRequests.incrementAndGet();
-        // Held before parsing: a held request costs this JVM its body's bytes only (see heldBytes()).
-        if (!awaitRelease(request.body)) {
-            reset(socket);
-            return false;
-        }
-        ObjectNode body = (ObjectNode) json.readTree(request.body);
-        String stream = body.path("StreamName").asText(null);
-        ArrayNode entries = (ArrayNode) body.path("Records");
-        entriesReceived.addAndGet(entries.size());
-        RequestFault fault = pickRequestFault();
-        if (fault != null) {
-            requestFaults.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
-            return injectRequestFault(socket, request, out, fault, stream, entries.size());
-        }
-        return perRecord(request, out, body, stream, entries, requestNumber);
-    }
-
-    private boolean injectRequestFault(Socket socket, Request request, OutputStream out, RequestFault fault,
-            String stream, int entryCount) throws IOException {
-        switch (fault) {
-            case RESET_BEFORE_FORWARD -> {
-                reset(socket);
-                return false;
-            }
-            case RESET_AFTER_FORWARD -> {
-                Response r = forward(request, request.body);
-                entriesForwarded.addAndGet(entryCount);
-                unknownOutcome.addAndGet(acceptedIn(r));
-                reset(socket);
-                return false;
-            }
-            case DELAY_RESPONSE -> {
-                Response r = forward(request, request.body);
-                entriesForwarded.addAndGet(entryCount);
-                unknownOutcome.addAndGet(acceptedIn(r));
-                sleep(responseDelay);
-                write(out, r.status, r.headers, r.body);
-                return true;
-            }
-            case WRONG_RECORD_COUNT -> {
-                Response r = forward(request, request.body);
-                entriesForwarded.addAndGet(entryCount);
-                if (r.status != 200) {
-                    write(out, r.status, r.headers, r.body);
-                    return true;
-                }
-                unknownOutcome.addAndGet(acceptedIn(r));
-                ObjectNode answer = (ObjectNode) json.readTree(r.body);
-                ArrayNode records = (ArrayNode) answer.path("Records");
-                if (!records.isEmpty()) {
-                    records.remove(records.size() - 1);
-                }
-                writeJson(out, 200, answer);
-                return true;
-            }
-            default -> {
-                ObjectNode error = json.createObjectNode();
-                error.put("__type", fault.errorCode());
-                error.put("message", errorMessage(fault.errorCode(), stream, null));
-                writeJson(out, fault.status(), error);
-                return true;
-            }
-        }
-    }
-
-    private boolean perRecord(Request request, OutputStream out, ObjectNode body, String stream, ArrayNode entries,
-            long requestNumber) throws IOException {
-        int n = entries.size();
-        String[] codes = new String[n];
-        String[] shards = new String[n];
-        int[] sizes = new int[n];
-        ArrayNode forwarded = json.createArrayNode();
-        List<Integer> forwardedIndex = new ArrayList<>(n);
-        long now = System.nanoTime();
-        synchronized (this) {
-            for (int i = 0; i < n; i++) {
-                JsonNode e = entries.get(i);
-                String key = e.path("PartitionKey").asText("");
-                sizes[i] = key.getBytes(StandardCharsets.UTF_8).length + dataLength(e.path("Data").asText(""));
-                if (enforceLimits) {
-                    BigInteger hash = e.hasNonNull("ExplicitHashKey")
-                            ? new BigInteger(e.get("ExplicitHashKey").asText()) : HashKeys.of(key);
-                    shards[i] = shardLimits.shardOf(stream, hash, now);
-                }
-                double throttle = streamThrottleRates.getOrDefault(stream, throttleRate);
-                if (throttle > 0 && random.nextDouble() < throttle) {
-                    codes[i] = THROTTLED;
-                } else if (recordErrorCode != null && recordErrorRate > 0 && random.nextDouble() < recordErrorRate) {
-                    codes[i] = recordErrorCode;
-                } else if (enforceLimits && shards[i] != null
-                        && !shardLimits.tryTake(stream, shards[i], sizes[i], now)) {
-                    codes[i] = THROTTLED;
-                }
-                if (codes[i] == null) {
-                    forwarded.add(e);
-                    forwardedIndex.add(i);
-                }
-            }
-        }
-        ObjectNode upstreamAnswer = null;
-        if (!forwarded.isEmpty()) {
-            ObjectNode subset = body.deepCopy();
-            subset.set("Records", forwarded);
-            Response r = forward(request, json.writeValueAsBytes(subset));
-            entriesForwarded.addAndGet(forwarded.size());
-            if (r.status != 200) {
-                write(out, r.status, r.headers, r.body); // e.g. ResourceNotFoundException: pass it on
-                return true;
-            }
-            upstreamAnswer = (ObjectNode) json.readTree(r.body);
-        }
-        ObjectNode answer = upstreamAnswer == null ? json.createObjectNode() : upstreamAnswer.deepCopy();
-        ArrayNode upstreamRecords = upstreamAnswer == null ? json.createArrayNode()
-                : (ArrayNode) upstreamAnswer.path("Records");
-        ArrayNode records = json.createArrayNode();
-        int failed = 0;
-        int rejected = 0;
-        int next = 0;
-        for (int i = 0; i < n; i++) {
-            if (codes[i] != null) {
-                ObjectNode e = records.addObject();
-                e.put("ErrorCode", codes[i]);
-                e.put("ErrorMessage", errorMessage(codes[i], stream, shards[i]));
-                failed++;
-                rejected++;
-                entriesRejected.computeIfAbsent(codes[i], k -> new AtomicLong()).incrementAndGet();
-                entryLog.add(new EntryEvent(now, requestNumber, stream, shards[i], sizes[i], EntryOutcome.REJECTED, codes[i]));
-                continue;
-            }
-            JsonNode u = upstreamRecords.get(next++);
-            records.add(u);
-            String upstreamCode = u == null ? "Missing" : u.path("ErrorCode").asText(null);
-            String shard = shards[i] != null ? shards[i] : u == null ? null : u.path("ShardId").asText(null);
-            if (upstreamCode != null) {
-                failed++;
-                entryLog.add(new EntryEvent(now, requestNumber, stream, shard, sizes[i], EntryOutcome.FAILED_UPSTREAM, upstreamCode));
-            } else {
-                entriesAccepted.incrementAndGet();
-                entryLog.add(new EntryEvent(now, requestNumber, stream, shard, sizes[i], EntryOutcome.ACCEPTED, null));
-            }
-        }
-        if (rejected > 0) {
-            requestsWithRejects.incrementAndGet();
-        }
-        answer.put("FailedRecordCount", failed);
-        answer.set("Records", records);
-        Duration added = latency;
-        if (!added.isZero()) {
-            sleep(added);
-        }
-        writeJson(out, 200, answer);
-        return true;
-    }
-
-    private synchronized RequestFault pickRequestFault() {
-        RequestFault f = scripted.poll();
-        if (f != null) {
-            return f;
-        }
-        for (Map.Entry<RequestFault, Double> e : requestFaultRates.entrySet()) {
-            if (e.getValue() > 0 && random.nextDouble() < e.getValue()) {
-                return e.getKey();
-            }
-        }
-        return null;
-    }
-
-    /** Waits while requests are held; false when the held request must be dropped. */
-    private boolean awaitRelease(byte[] body) throws IOException {
-        String only;
-        synchronized (holdLock) {
-            only = holding ? holdOnly : null;
-        }
-        boolean mine = only == null || only.equals(streamNameOf(body));
-        int bytes = body.length;
-        synchronized (holdLock) {
-            if (!holding || !mine) {
-                return !closed;
-            }
-            heldRequests.incrementAndGet();
-            heldNow++;
-            heldBytesNow += bytes;
-            try {
-                while (holding && !closed) {
-                    holdLock.wait();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } finally {
-                heldNow--;
-                heldBytesNow -= bytes;
-            }
-            return !resetHeld && !closed;
-        }
-    }
-
-    /** The StreamName of a PutRecords body, read without building the records. */
-    private String streamNameOf(byte[] body) throws IOException {
-        try (JsonParser p = json.getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("StreamName".equals(field) && value == JsonToken.VALUE_STRING) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-            return null;
-        }
-    }
-
-    private long acceptedIn(Response r) throws IOException {
-        if (r.status != 200) {
-            return 0;
-        }
-        long ok = 0;
-        for (JsonNode e : json.readTree(r.body).path("Records")) {
-            if (!e.hasNonNull("ErrorCode")) {
-                ok++;
-            }
-        }
-        return ok;
-    }
-
-    private Response forward(Request request, byte[] body) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(upstream.endpoint().resolve(request.target))
-                .timeout(Duration.ofSeconds(30))
-                .method(request.method, HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, List<String>> h : request.headers.entrySet()) {
-            if (!NOT_FORWARDED_HEADERS.contains(h.getKey())) {
-                for (String v : h.getValue()) {
-                    b.header(h.getKey(), v);
-                }
-            }
-        }
-        try {
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            r.headers().map().forEach((k, v) -> {
-                if (!NOT_FORWARDED_HEADERS.contains(k.toLowerCase(Locale.ROOT)) && !k.startsWith(":")) {
-                    headers.put(k, v);
-                }
-            });
-            return new Response(r.statusCode(), headers, r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while forwarding", e);
-        }
-    }
-
-    private void writeJson(OutputStream out, int status, JsonNode body) throws IOException {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", List.of(CONTENT_TYPE));
-        headers.put("x-amzn-RequestId", List.of(UUID.randomUUID().toString()));
-        write(out, status, headers, json.writeValueAsBytes(body));
-    }
-
-    private static void write(OutputStream out, int status, Map<String, List<String>> headers, byte[] body)
-            throws IOException {
-        StringBuilder head = new StringBuilder(256);
-        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-        headers.forEach((k, vs) -> vs.forEach(v -> head.append(k).append(": ").append(v).append("\r\n")));
-        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
-    }
-
-    private static String errorMessage(String code, String stream, String shardId) {
-        if (THROTTLED.equals(code)) {
-            return shardId == null
-                    ? "Rate exceeded for stream " + stream + " under account " + ACCOUNT + "."
-                    : "Rate exceeded for shard " + shardId + " in stream " + stream + " under account " + ACCOUNT + ".";
-        }
-        return "injected " + code + " by the fault proxy for stream " + stream;
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 500 -> "Internal Server Error";
-            case 503 -> "Service Unavailable";
-            default -> "Status";
-        };
-    }
-
-    private static int dataLength(String base64) {
-        int len = base64.length();
-        if (len == 0) {
-            return 0;
-        }
-        int padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
-        return len / 4 * 3 - padding;
-    }
-
-    private static double checkRate(double rate) {
-        if (!(rate >= 0 && rate <= 1)) {
-            throw new IllegalArgumentException("rate must be in [0, 1], got " + rate);
-        }
-        return rate;
-    }
-
-    private static void reset(Socket socket) {
-        try {
-            socket.setSoLinger(true, 0);
-        } catch (SocketException ignored) {
-            // already closed
-        }
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(d.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private record Response(int status, Map<String, List<String>> headers, byte[] body) {
-    }
-
-
-    /** One HTTP/1.1 request read from a client connection. */
-    private record Request(String method, String target, Map<String, List<String>> headers, byte[] body,
-            boolean close) {
-
-        String header(String name) {
-            List<String> v = headers.get(name);
-            return v == null || v.isEmpty() ? null : v.get(0);
-        }
-
-        /** Reads the next request, or null at a clean end of the connection. */
-        static Request read(InputStream in, OutputStream out) throws IOException {
-            String line = readLine(in);
-            if (line == null) {
-                return null;
-            }
-            while (line.isEmpty()) { // tolerate stray CRLF between requests
-                line = readLine(in);
-                if (line == null) {
-                    return null;
-                }
-            }
-            String[] parts = line.split(" ");
-            if (parts.length < 3) {
-                throw new IOException("bad request line: " + line);
-            }
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            while (true) {
-                String h = readLine(in);
-                if (h == null) {
-                    throw new EOFException("connection closed inside the headers");
-                }
-                if (h.isEmpty()) {
-                    break;
-                }
-                int colon = h.indexOf(':');
-                if (colon <= 0) {
-                    throw new IOException("bad header line: " + h);
-                }
-                headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                        .add(h.substring(colon + 1).trim());
-            }
-            List<String> expect = headers.get("expect");
-            if (expect != null && expect.stream().anyMatch(v -> v.equalsIgnoreCase("100-continue"))) {
-                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            }
-            byte[] body;
-            List<String> te = headers.get("transfer-encoding");
-            if (te != null && te.stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))) {
-                body = readChunked(in);
-            } else {
-                List<String> cl = headers.get("content-length");
-                int length = cl == null ? 0 : Integer.parseInt(cl.get(0));
-                body = in.readNBytes(length);
-                if (body.length != length) {
-                    throw new EOFException("connection closed inside the body");
-                }
-            }
-            List<String> connection = headers.get("connection");
-            boolean close = connection != null && connection.stream().anyMatch(v -> v.equalsIgnoreCase("close"));
-            return new Request(parts[0], parts[1], headers, body, close);
-        }
-
-        private static byte[] readChunked(InputStream in) throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = readLine(in);
-                if (sizeLine == null) {
-                    throw new EOFException("connection closed inside a chunk");
-                }
-                int semicolon = sizeLine.indexOf(';');
-                int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
-                if (size == 0) {
-                    String trailer;
-                    do {
-                        trailer = readLine(in);
-                    } while (trailer != null && !trailer.isEmpty());
-                    return body.toByteArray();
-                }
-                byte[] chunk = in.readNBytes(size);
-                if (chunk.length != size) {
-                    throw new EOFException("connection closed inside a chunk");
-                }
-                body.write(chunk);
-                readLine(in);
-            }
-        }
-
-        private static String readLine(InputStream in) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    if (sb.length() == 0) {
-                        return null;
-                    }
-                    throw new EOFException("connection closed inside a line");
-                }
-                if (b == '\n') {
-                    int len = sb.length();
-                    if (len > 0 && sb.charAt(len - 1) == '\r') {
-                        sb.setLength(len - 1);
-                    }
-                    return sb.toString();
-                }
-                if (sb.length() >= MAX_HEADER_LINE) {
-                    throw new IOException("header line longer than " + MAX_HEADER_LINE);
-                }
-                sb.append((char) b);
-            }
-        }
+        return "FaultProxy[" + endpoint() + " -> " + upstream + "]";
     }
 }

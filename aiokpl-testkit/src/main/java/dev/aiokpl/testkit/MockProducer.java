@@ -1,6 +1,5 @@
 package dev.aiokpl.testkit;
 
-import dev.aiokpl.Attempt;
 import dev.aiokpl.Config;
 import dev.aiokpl.MetricsManager;
 import dev.aiokpl.Producer;
@@ -11,23 +10,14 @@ import dev.aiokpl.internal.RecordValidator;
 import dev.aiokpl.internal.UserRecords;
 import dev.aiokpl.internal.hash.HashKey;
 import dev.aiokpl.internal.pipeline.Engine;
-import dev.aiokpl.sinks.MetricSnapshot;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An in-memory {@link Producer} for unit tests of code that sends records, after Kafka's
@@ -69,37 +59,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MockProducer implements Producer {
 
     private static final String CLOSED_MESSAGE = "the producer was closed before the record completed";
-    private static final MetricsManager NO_METRICS = new MetricsManager() {
-        @Override
-        public List<MetricSnapshot> snapshots() {
-            return List.of();
-        }
-
-        @Override
-        public CompletableFuture<Void> flush() {
-            return CompletableFuture.completedFuture(null);
-        }
-    };
 
     private final Config config;
     private final boolean autoComplete;
-    /** The ending hash key of each shard, in order; the last is 2^128-1. */
     private final EvenShards shards;
-    private final long maxOutstandingRecords;
-    private final Duration maxBlockTime;
-    private final Executor callbackExecutor;
     private final Clock clock;
     private final RecordValidator validator;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition completed = lock.newCondition();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final List<UserRecord> history = new ArrayList<>();
-    /** Futures not completed yet, pending or handed to the callback executor: what {@link #flush()} waits for. */
-    private final Set<CompletableFuture<RecordResult>> unfinished = ConcurrentHashMap.newKeySet();
-    private long pendingBytes;
-    private final AtomicLong sequence = new AtomicLong();
-    private volatile boolean closed;
+    private final PendingRecords pending;
+    private final RecordHistory history = new RecordHistory();
+    private final ResultDelivery delivery;
     /** The thread running {@link #close()}, so a callback it runs can call {@code close()} again. */
     private volatile Thread closing;
     private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
@@ -107,12 +75,11 @@ public final class MockProducer implements Producer {
     private MockProducer(Builder b) {
         this.config = b.config != null ? b.config : Config.builder().region("us-east-1").build();
         this.autoComplete = b.autoComplete;
-        this.maxOutstandingRecords = b.maxOutstandingRecords;
-        this.maxBlockTime = b.maxBlockTime;
-        this.callbackExecutor = b.callbackExecutor;
         this.clock = b.clock;
         this.validator = new RecordValidator(config.maxRecordSize());
         this.shards = new EvenShards(b.shardCount);
+        this.pending = new PendingRecords(b.maxOutstandingRecords, b.maxBlockTime, b.clock);
+        this.delivery = new ResultDelivery(b.clock, b.callbackExecutor);
     }
 
     /**
@@ -170,7 +137,7 @@ public final class MockProducer implements Producer {
     /** As the real producer's put: the same checks in the same order, then into the pending queue. */
     private CompletableFuture<RecordResult> put(String stream, String partitionKey, String explicitHashKey,
             byte[] data, UserRecord given) {
-        if (closed) {
+        if (pending.closed()) {
             throw RecordValidator.closed();
         }
         int keyBytes = validator.validate(stream, partitionKey, data);
@@ -178,49 +145,12 @@ public final class MockProducer implements Producer {
                 : HashKey.ofPartitionKey(partitionKey);
         UserRecord record = given != null ? given : UserRecord.builder().stream(stream).partitionKey(partitionKey)
                 .explicitHashKey(explicitHashKey).data(data).build();
-        Pending p = new Pending(new CompletableFuture<>(), shards.shardFor(hash), keyBytes + data.length);
-        lock.lock();
-        try {
-            awaitRoom();
-            p.acceptedAt = clock.instant();
-            pending.addLast(p);
-            pendingBytes += p.size;
-            history.add(record);
-            unfinished.add(p.future);
-        } finally {
-            lock.unlock();
-        }
-        p.future.whenComplete((r, e) -> unfinished.remove(p.future));
-        if (autoComplete) {
-            complete(p, null, null);
+        PendingRecord p = new PendingRecord(shards.shardFor(hash), keyBytes + data.length);
+        pending.admit(p, () -> history.add(record));
+        if (autoComplete && pending.take(p)) { // unless close() took it first
+            delivery.deliver(p, null, null);
         }
         return p.future;
-    }
-
-    /** Waits, holding the lock, until a record may be added; throws as the real producer does. */
-    private void awaitRoom() {
-        long deadline = System.nanoTime() + maxBlockTime.toNanos();
-        while (true) {
-            if (closed) {
-                throw RecordValidator.closed();
-            }
-            if (pending.size() < maxOutstandingRecords) {
-                return;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ProducerFullException("producer is full: " + pending.size()
-                        + " records outstanding (maxOutstandingRecords=" + maxOutstandingRecords
-                        + "); the record did not fit within maxBlockTime=" + maxBlockTime.toMillis() + " ms");
-            }
-            try {
-                completed.awaitNanos(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProducerFullException("interrupted while waiting for room in the producer ("
-                        + pending.size() + " records outstanding); the record was not accepted", e);
-            }
-        }
     }
 
     /**
@@ -231,44 +161,27 @@ public final class MockProducer implements Producer {
      */
     @Override
     public CompletableFuture<Void> flush() {
-        return CompletableFuture.allOf(unfinished.toArray(new CompletableFuture<?>[0]));
+        return pending.flush();
     }
 
     /** Records put and not completed yet (not counting futures completed late by an asynchronous callback executor). */
     @Override
     public long outstandingRecords() {
-        lock.lock();
-        try {
-            return pending.size();
-        } finally {
-            lock.unlock();
-        }
+        return pending.count();
     }
 
     /** Partition key + data bytes of the records counted by {@link #outstandingRecords()}. */
     @Override
     public long outstandingBytes() {
-        lock.lock();
-        try {
-            return pendingBytes;
-        } finally {
-            lock.unlock();
-        }
+        return pending.bytes();
     }
 
     /** How long, by the builder's clock, the oldest pending record has waited; zero when none is pending. */
     @Override
     public Duration oldestRecordAge() {
-        Instant oldest;
-        lock.lock();
-        try {
-            Pending first = pending.peekFirst();
-            if (first == null) {
-                return Duration.ZERO;
-            }
-            oldest = first.acceptedAt;
-        } finally {
-            lock.unlock();
+        Instant oldest = pending.oldestAcceptedAt();
+        if (oldest == null) {
+            return Duration.ZERO;
         }
         Duration age = Duration.between(oldest, clock.instant());
         return age.isNegative() ? Duration.ZERO : age;
@@ -277,7 +190,7 @@ public final class MockProducer implements Producer {
     /** Metrics that measure nothing: {@code snapshots()} is empty, {@code flush()} completes at once. */
     @Override
     public MetricsManager metrics() {
-        return NO_METRICS;
+        return NoMetrics.INSTANCE;
     }
 
     /** The configuration given to {@link Builder#config(Config)}; only its {@code maxRecordSize} is used. */
@@ -293,28 +206,17 @@ public final class MockProducer implements Producer {
      */
     @Override
     public void close() {
-        List<Pending> left;
-        lock.lock();
-        try {
-            if (closed) {
-                left = null;
-            } else {
-                closed = true;
-                closing = Thread.currentThread();
-                left = takeAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        List<PendingRecord> left = pending.close();
         if (left == null) {
             if (closing != Thread.currentThread()) {
                 closeDone.join();
             }
             return;
         }
+        closing = Thread.currentThread();
         try {
-            for (Pending p : left) {
-                deliver(p, Engine.CLOSED, CLOSED_MESSAGE + " (MockProducer.close() fails what is pending)");
+            for (PendingRecord p : left) {
+                delivery.deliver(p, Engine.CLOSED, CLOSED_MESSAGE + " (MockProducer.close() fails what is pending)");
             }
         } finally {
             closeDone.complete(null);
@@ -373,22 +275,12 @@ public final class MockProducer implements Producer {
      * @return an immutable copy
      */
     public List<UserRecord> history() {
-        lock.lock();
-        try {
-            return List.copyOf(history);
-        } finally {
-            lock.unlock();
-        }
+        return history.snapshot();
     }
 
     /** Forgets the {@link #history()}; pending records stay pending. */
     public void clear() {
-        lock.lock();
-        try {
-            history.clear();
-        } finally {
-            lock.unlock();
-        }
+        history.clear();
     }
 
     /**
@@ -397,97 +289,24 @@ public final class MockProducer implements Producer {
      * @return true once closed
      */
     public boolean closed() {
-        return closed;
+        return pending.closed();
     }
 
     private boolean completeNext(String errorCode, String errorMessage) {
-        Pending p;
-        lock.lock();
-        try {
-            p = pending.pollFirst();
-            if (p == null) {
-                return false;
-            }
-            released(p);
-        } finally {
-            lock.unlock();
+        PendingRecord p = pending.takeNext();
+        if (p == null) {
+            return false;
         }
-        deliver(p, errorCode, errorMessage);
+        delivery.deliver(p, errorCode, errorMessage);
         return true;
     }
 
     private int completeAll(String errorCode, String errorMessage) {
-        List<Pending> all;
-        lock.lock();
-        try {
-            all = takeAll();
-        } finally {
-            lock.unlock();
-        }
-        for (Pending p : all) {
-            deliver(p, errorCode, errorMessage);
+        List<PendingRecord> all = pending.takeAll();
+        for (PendingRecord p : all) {
+            delivery.deliver(p, errorCode, errorMessage);
         }
         return all.size();
-    }
-
-    /** Completes one given record (auto-complete) unless close() or the test took it first. */
-    private void complete(Pending p, String errorCode, String errorMessage) {
-        lock.lock();
-        try {
-            if (!pending.remove(p)) {
-                return;
-            }
-            released(p);
-        } finally {
-            lock.unlock();
-        }
-        deliver(p, errorCode, errorMessage);
-    }
-
-    private List<Pending> takeAll() {
-        List<Pending> all = new ArrayList<>(pending);
-        pending.clear();
-        pendingBytes = 0;
-        completed.signalAll();
-        return all;
-    }
-
-    private void released(Pending p) {
-        pendingBytes -= p.size;
-        completed.signalAll();
-    }
-
-    /** Builds the result (success when errorCode is null) and completes the future on the callback executor. */
-    private void deliver(Pending p, String errorCode, String errorMessage) {
-        Instant now = clock.instant();
-        Duration waited = Duration.between(p.acceptedAt, now);
-        Duration delay = waited.isNegative() ? Duration.ZERO : waited;
-        RecordResult result;
-        if (errorCode == null) {
-            String sequenceNumber = String.format("49%054d", sequence.incrementAndGet());
-            result = RecordResult.success(List.of(Attempt.success(now, now, delay, p.shardId, sequenceNumber)));
-        } else {
-            result = RecordResult.failure(List.of(Attempt.failure(now, now, delay, errorCode, errorMessage)));
-        }
-        try {
-            callbackExecutor.execute(() -> p.future.complete(result));
-        } catch (RejectedExecutionException e) {
-            p.future.complete(result); // a shut-down executor must not leave the future hanging
-        }
-    }
-
-    /** A record between put and completion. */
-    private static final class Pending {
-        final CompletableFuture<RecordResult> future;
-        final String shardId;
-        final int size;
-        Instant acceptedAt;
-
-        Pending(CompletableFuture<RecordResult> future, String shardId, int size) {
-            this.future = future;
-            this.shardId = shardId;
-            this.size = size;
-        }
     }
 
     /**
