@@ -16,6 +16,7 @@ import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.testing.ManualTicker;
 import dev.aiokpl.internal.testing.ScriptedListShards;
 import dev.aiokpl.internal.testing.Shards;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +40,18 @@ import net.jqwik.api.constraints.IntRange;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Ordered delivery's per-shard send state, driven through one stream's pipeline on a manual clock by
  * a scripted service that answers requests out of order, fails entries partially, throttles, times
- * out whole requests (after writing some of their entries, or none) and takes its time. The property
+ * out whole requests (after writing some of their entries, or none), takes its time, and splits every
+ * shard (the producer learns it from where its records land). The property
  * (SPEC §3 "Ordering"): for every partition key, the records confirmed on its shard were written in
- * put order, a record that finally failed leaving only a gap; and every record ends, none lost.
+ * put order, a record that finally failed leaving only a gap; and every record ends, none lost. A
+ * consumer reads a parent shard before its children, so a copy's place is its shard's generation,
+ * then the service's write counter; a copy the consumer would drop (an aggregate's record outside the
+ * range of the shard it landed on) has no place.
  */
 class OrderedDeliveryProperties {
 
@@ -92,7 +99,12 @@ class OrderedDeliveryProperties {
         private final List<Long> sentAt = new ArrayList<>();
         /** Every put record, by key, in put order. */
         private final Map<Integer, List<PendingRecord>> putByKey = new HashMap<>();
-        /** Where each written copy landed: the service's write counter, and the index in its aggregate. */
+        /** The open shards, as the service routes; and each shard's generation (0, then 1 after a split...). */
+        private List<Shard> topology;
+        private final Map<String, Integer> generation = new HashMap<>();
+        private int nextShardId;
+        private int splits;
+        /** Where each written copy landed: its shard's generation, the service's write counter, the index in its aggregate. */
         private final Map<PendingRecord, long[]> confirmedAt = new HashMap<>();
         private final Map<String, PendingRecord> byData = new HashMap<>();
         private long writes;
@@ -105,8 +117,13 @@ class OrderedDeliveryProperties {
                     new Retrier(false, new Backoff(100_000_000L, 2_000_000_000L, () -> 0.5), time), completion,
                     metrics, aggregation, Integer.MAX_VALUE, 51_200, 150, 500, 5L << 20, 100_000_000L,
                     Duration.ofSeconds(30).toNanos(), true);
+            topology = Shards.even(shards);
+            for (Shard shard : topology) {
+                generation.put(shard.shardId(), 0);
+            }
+            nextShardId = shards;
             map.start();
-            listShards.answer(Shards.even(shards));
+            listShards.answer(topology);
             events.poll().run();
         }
 
@@ -118,8 +135,12 @@ class OrderedDeliveryProperties {
                 case 7 -> timeout(step.a(), step.b());
                 case 8 -> iterate(step.a() % 5 == 0 ? 4_000 : 20, false);
                 default -> {
-                    put(step.a() % keys);
-                    put(step.b() % keys);
+                    if (step.a() % 8 == 0 && splits < 2) {
+                        split();
+                    } else {
+                        put(step.a() % keys);
+                        put(step.b() % keys);
+                    }
                 }
             }
         }
@@ -136,9 +157,44 @@ class OrderedDeliveryProperties {
             pipeline.admit(r, ticker.read());
         }
 
+        /** The service splits every shard in two; the producer's map reloads on the evidence it sees. */
+        private void split() {
+            splits++;
+            int count = topology.size() * 2;
+            int generationNow = splits;
+            topology = Shards.even(count, nextShardId);
+            nextShardId += count;
+            for (Shard shard : topology) {
+                generation.put(shard.shardId(), generationNow);
+            }
+        }
+
+        /** The open shard holding a hash key. */
+        private Shard route(String explicitHashKey) {
+            BigInteger hash = new BigInteger(explicitHashKey);
+            for (Shard shard : topology) {
+                if (hash.compareTo(new BigInteger(shard.hashKeyRange().startingHashKey())) >= 0
+                        && hash.compareTo(new BigInteger(shard.hashKeyRange().endingHashKey())) <= 0) {
+                    return shard;
+                }
+            }
+            throw new AssertionError("no shard holds " + explicitHashKey);
+        }
+
+        /** Answers the shard map's ListShards calls with the current topology. */
+        private void answerListShards() {
+            if (listShards.calls() > answeredListShards) { // the map loads one page at a time
+                answeredListShards = listShards.calls();
+                listShards.answer(topology);
+            }
+        }
+
+        private int answeredListShards = 1;
+
         /** Advances the clock, runs the stages and sends what is ready (a sender with connections to spare). */
         private void iterate(long millis, boolean flush) {
             ticker.advance(Duration.ofMillis(millis));
+            answerListShards();
             Runnable ev;
             while ((ev = events.poll()) != null) {
                 ev.run();
@@ -178,7 +234,8 @@ class OrderedDeliveryProperties {
                 } else if (faults % 3 != 0 && roll == 1) {
                     entries.add(failure("InternalFailure"));
                 } else {
-                    entries.add(PutRecordsResultEntry.builder().shardId(kr.predictedShard())
+                    Shard shard = route(kr.explicitHashKey());
+                    entries.add(PutRecordsResultEntry.builder().shardId(shard.shardId())
                             .sequenceNumber(Long.toString(write(kr))).build());
                 }
             }
@@ -205,12 +262,21 @@ class OrderedDeliveryProperties {
             completer.dispatch();
         }
 
-        /** The service writes a Kinesis record: each user record's first copy gets its position. */
+        /**
+         * The service writes a Kinesis record on the shard its hash key routes to: each user record's first
+         * copy a consumer would keep gets its position.
+         */
         private long write(KinesisRecord kr) {
             long at = ++writes;
+            Shard shard = route(kr.explicitHashKey());
+            BigInteger start = new BigInteger(shard.hashKeyRange().startingHashKey());
+            BigInteger end = new BigInteger(shard.hashKeyRange().endingHashKey());
             List<PendingRecord> records = kr.records();
             for (int j = 0; j < records.size(); j++) {
-                confirmedAt.putIfAbsent(records.get(j), new long[] {at, j});
+                BigInteger hash = new BigInteger(records.get(j).explicitHashKey);
+                if (hash.compareTo(start) >= 0 && hash.compareTo(end) <= 0) {
+                    confirmedAt.putIfAbsent(records.get(j), new long[] {generation.get(shard.shardId()), at, j});
+                }
             }
             return at;
         }
@@ -243,10 +309,10 @@ class OrderedDeliveryProperties {
                     long[] at = confirmedAt.get(r);
                     assertThat(at).as("a confirmed record was written").isNotNull();
                     if (last != null) {
-                        boolean after = at[0] > last[0] || (at[0] == last[0] && at[1] > last[1]);
-                        assertThat(after).as("key %s: %s written at %s, after %s at %s", e.getKey(),
-                                new String(r.data, StandardCharsets.UTF_8), at[0],
-                                new String(lastRecord.data, StandardCharsets.UTF_8), last[0]).isTrue();
+                        assertThat(Arrays.compare(at, last)).as("key %s: %s read at %s, after %s at %s", e.getKey(),
+                                new String(r.data, StandardCharsets.UTF_8), Arrays.toString(at),
+                                new String(lastRecord.data, StandardCharsets.UTF_8), Arrays.toString(last))
+                                .isPositive();
                     }
                     last = at;
                     lastRecord = r;
