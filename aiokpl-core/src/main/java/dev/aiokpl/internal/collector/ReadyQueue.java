@@ -74,7 +74,7 @@ public final class ReadyQueue {
                 continue;
             }
             long[] inShard = shardBytes.computeIfAbsent(shard, s -> new long[1]);
-            boolean shardFull = inShard[0] > 0 && shard != NO_SHARD
+            boolean shardFull = kr.predictedShard() != null && inShard[0] > 0
                     && inShard[0] + size > Collector.SHARD_BYTES_PER_REQUEST;
             if (shardFull || (!out.isEmpty() && bytes + size > maxBytes)) {
                 closedShards.add(shard);

@@ -264,7 +264,7 @@ public final class Engine {
         return loop.shardMap(stream);
     }
 
-    /** Kinesis records released by the collectors and waiting for a connection (pipeline thread / tests). */
+    /** Records waiting for a connection, see {@code StreamPipeline.ready()} (pipeline thread / tests). */
     public int readyRecords() {
         return loop.readyRecords();
     }

@@ -302,7 +302,7 @@ final class PipelineLoop {
         return sp == null ? null : sp.shardMap();
     }
 
-    /** Kinesis records released by the collectors and waiting for a connection (pipeline thread / tests). */
+    /** Records waiting for a connection, see {@code StreamPipeline.ready()} (pipeline thread / tests). */
     int readyRecords() {
         int n = 0;
         for (StreamPipeline sp : streams.all()) {

@@ -139,7 +139,10 @@ final class StreamPipeline implements Decisions {
         return lanes != null ? lanes.take(maxEntries, maxBytes, now, flushing) : ready.take(maxEntries, maxBytes);
     }
 
-    /** Kinesis records released by the collector and waiting for a connection. */
+    /**
+     * Records waiting for a connection: Kinesis records the collector released, or under ordered
+     * delivery, user records in the lanes (tests).
+     */
     int ready() {
         return ready.size() + (lanes == null ? 0 : lanes.queued());
     }

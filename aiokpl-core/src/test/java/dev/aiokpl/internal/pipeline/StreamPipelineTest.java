@@ -16,6 +16,7 @@ import dev.aiokpl.internal.retry.Retrier;
 import dev.aiokpl.internal.sender.ErrorClassifier;
 import dev.aiokpl.internal.shardmap.ShardMap;
 import dev.aiokpl.internal.testing.ManualTicker;
+import dev.aiokpl.internal.testing.ScriptedListShards;
 import dev.aiokpl.internal.testing.Shards;
 import dev.aiokpl.internal.testing.TestRecords;
 import java.time.Clock;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -47,13 +47,10 @@ class StreamPipelineTest {
 
     private final ManualTicker ticker = new ManualTicker();
     private final TimeBase time = new TimeBase(ticker, Clock.fixed(WALL, ZoneOffset.UTC));
-    private final List<CompletableFuture<ListShardsResponse>> listShardsCalls = new ArrayList<>();
+    private final ScriptedListShards listShards = new ScriptedListShards();
     private final Queue<Runnable> pipelineEvents = new ArrayDeque<>();
-    private final ShardMap map = new ShardMap(STREAM, request -> {
-        CompletableFuture<ListShardsResponse> page = new CompletableFuture<>();
-        listShardsCalls.add(page);
-        return page;
-    }, ticker, Duration.ofMinutes(5), pipelineEvents::add, () -> { });
+    private final ShardMap map = new ShardMap(STREAM, listShards, ticker, Duration.ofMinutes(5), pipelineEvents::add,
+            () -> { });
     private final Capacity capacity = new Capacity(1_000, 1 << 20, ticker);
     private final FlushTracker flushTracker = new FlushTracker();
     private final Completer completer = new Completer(Runnable::run, flushTracker);
@@ -100,7 +97,7 @@ class StreamPipelineTest {
     }
 
     private void answerListShards(List<Shard> shards) {
-        listShardsCalls.get(listShardsCalls.size() - 1).complete(ListShardsResponse.builder().shards(shards).build());
+        listShards.answer(shards);
     }
 
     private void mapReady(List<Shard> shards) {
@@ -227,13 +224,13 @@ class StreamPipelineTest {
         process(true);
         start = ticker.read();
         end = ticker.advance(Duration.ofMillis(20));
-        int loads = listShardsCalls.size();
+        int loads = listShards.calls();
 
         // The parent split: the aggregate landed on a child the map has not seen yet.
         pipeline.onResponse(sent.get(0), start, end, response(ok(Shards.id(1), "77")), null);
         process(false);
         assertThat(r1.future).as("held until the map knows the shard").isNotDone();
-        assertThat(listShardsCalls).as("the map reloads").hasSize(loads + 1);
+        assertThat(listShards.calls()).as("the map reloads").isEqualTo(loads + 1);
 
         answerListShards(Shards.even(2, 1));
         process(false);
